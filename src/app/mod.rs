@@ -1,0 +1,132 @@
+//! Composition root: turns a validated `Config` into running listeners. Connects the
+//! database (migrating it), the session store, keys, mail and captcha; binds the
+//! listeners; serves until the shutdown future resolves, then drains in-flight requests.
+//! May import every layer below.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::crypto::jwt::JwtKeys;
+use crate::crypto::secret_box::SecretBox;
+use crate::events::{MailQueue, Mailer};
+use crate::http::{self, CookieSettings, HttpState, VersionInfo};
+use crate::services::captcha::CaptchaVerifier;
+use crate::services::seed::{DEFAULT_SEEDS, Seeds};
+use crate::services::{Services, Settings};
+use crate::sessions::SessionStore;
+use crate::storage::{self, Database};
+
+/// A built application with bound listeners, ready to serve.
+pub struct App {
+    services: Services,
+    http_listener: TcpListener,
+    http_state: HttpState,
+}
+
+/// Connects every dependency and builds the use-case layer (shared by `serve` and the
+/// one-shot CLI commands).
+pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create data dir {}", config.data_dir.display()))?;
+    let db = Database::connect(&config.database_url()).await.context("database")?;
+    db.migrate().await.context("migrations")?;
+    let sessions = SessionStore::from_config(
+        config.redis_url.as_ref().map(|s| s.expose()),
+        &config.redis_key_prefix,
+        Duration::from_secs(config.session_expire),
+    )
+    .await
+    .context("redis")?;
+    let jwt = JwtKeys::load_or_generate(config.jwt_private_key_file.as_deref(), &config.data_dir)?;
+    let secrets = SecretBox::load_or_generate(
+        config.secret_key.as_ref().map(|s| s.expose()),
+        config.secret_keys_retired.as_ref().map(|s| s.expose()),
+        &config.data_dir,
+    )?;
+    let mailer = Mailer::from_config(config.smtp_url.as_ref().map(|s| s.expose()), config.mail_dir(), &config.mail_from)?;
+    let settings = Settings {
+        app_name: config.app_name.clone(),
+        frontend_url: config.frontend_url.clone(),
+        token_expire: config.token_expire,
+    };
+    let services = Services::new(
+        db,
+        sessions,
+        jwt,
+        secrets,
+        MailQueue::start(mailer),
+        CaptchaVerifier::from_config(config),
+        settings,
+    )
+    .await?;
+    Ok(services)
+}
+
+impl App {
+    /// Builds services, seeds a fresh database with Barong's default levels and
+    /// permissions (so sign-up works on first start), and binds the HTTP listener.
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let services = build_services(config).await?;
+        if storage::permissions::count(services.db.conn()).await? == 0 {
+            let seeds = Seeds::parse(DEFAULT_SEEDS)?;
+            let report = services.seed_levels_and_permissions(&seeds).await?;
+            tracing::info!(
+                seed.levels = report.levels_added,
+                seed.permissions = report.permissions_added,
+                "empty database seeded with default levels and permissions"
+            );
+        }
+        let http_listener = TcpListener::bind(config.http_addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.http_addr))?;
+        let http_state = HttpState {
+            services: services.clone(),
+            cookie: Arc::new(CookieSettings {
+                name: config.session_cookie_name.clone(),
+                secure: config.session_cookie_secure,
+            }),
+            trusted_proxies: Arc::new(config.trusted_proxy_nets()?),
+            version: Arc::new(version_info()),
+        };
+        Ok(Self { services, http_listener, http_state })
+    }
+
+    /// The bound HTTP address (port 0 in tests resolves here).
+    pub fn http_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.http_listener.local_addr()?)
+    }
+
+    /// The use cases, for tests and CLI commands running beside the server.
+    pub fn services(&self) -> Services {
+        self.services.clone()
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let addr = self.http_addr()?;
+        tracing::info!(http.addr = %addr, "barong listening");
+        let router = http::router(self.http_state);
+        axum::serve(self.http_listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        self.services.db.close().await;
+        tracing::info!("barong stopped");
+        Ok(())
+    }
+}
+
+/// Version, commit and build date embedded by `build.rs`.
+pub fn version_info() -> VersionInfo {
+    VersionInfo {
+        git_tag: env!("BARONG_GIT_TAG").to_owned(),
+        git_sha: env!("BARONG_GIT_SHA").to_owned(),
+        build_date: env!("BARONG_BUILD_DATE").to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    }
+}

@@ -1,0 +1,18 @@
+//! `barong migrate`.
+
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::storage::Database;
+
+/// Applies pending migrations.
+pub async fn run(config: &Config) -> anyhow::Result<()> {
+    if let Some(parent) = Some(&config.data_dir) {
+        std::fs::create_dir_all(parent).ok();
+    }
+    let db = Database::connect(&config.database_url()).await.context("database")?;
+    db.migrate().await.context("migrations")?;
+    println!("database is up to date");
+    db.close().await;
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! Configuration: built-in documented defaults (`defaults.toml`), then an optional TOML
+//! file, then `BARONG_*` environment variables (with `BARONG_<KEY>_FILE` for secrets),
+//! validated once at start so a typo stops the process with a clear message instead of
+//! surfacing as a strange failure later. This is the only module that reads `std::env`.
+//! Imports: nothing of ours.
+
+mod secret;
+mod sources;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use ipnet::IpNet;
+use serde::Deserialize;
+
+pub use secret::Secret;
+
+/// The text of the built-in defaults, shown by `barong config defaults` and the README.
+pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
+
+/// Why the configuration was refused; the message names the offending key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file given by `--config` or `BARONG_CONFIG` could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file that was asked for.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// A value has the wrong syntax or type.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+/// Which captcha provider guards sign-up and log-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaptchaProvider {
+    /// No captcha (Barong 2.2's hard-wired policy).
+    None,
+    /// Google reCAPTCHA v2/v3 server-side verification.
+    Recaptcha,
+    /// GeeTest v3 (challenge/validate/seccode).
+    Geetest,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines for a terminal.
+    Text,
+    /// One JSON object per line for log shippers.
+    Json,
+}
+
+/// Every setting of the process. Built only through [`Config::load`] or
+/// [`Config::from_sources`], so an instance is always validated.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Folder for generated keys, the default SQLite file and the mail folder.
+    pub data_dir: PathBuf,
+    /// SeaORM URL (`sqlite://`, `postgres://`, `mysql://`); unset: SQLite in the data dir.
+    pub database_url: Option<Secret>,
+    /// Redis URL for sessions and shared state; unset: in-memory (single instance only).
+    pub redis_url: Option<Secret>,
+    /// Prefix of every Redis key, so several deployments can share one Redis.
+    pub redis_key_prefix: String,
+    /// HTTP listener address.
+    pub http_addr: SocketAddr,
+    /// gRPC (Envoy ext_authz) listener address.
+    pub grpc_addr: SocketAddr,
+    /// PEM file with the RSA private key signing JWTs; unset: generated into the data dir.
+    pub jwt_private_key_file: Option<PathBuf>,
+    /// Idle lifetime of a session in seconds.
+    pub session_expire: u64,
+    /// Session cookie name.
+    pub session_cookie_name: String,
+    /// Whether the session cookie carries `Secure`.
+    pub session_cookie_secure: bool,
+    /// SMTP URL for lettre (`smtps://user:pass@host`); unset: mail goes to `<data_dir>/mail`.
+    pub smtp_url: Option<Secret>,
+    /// `From:` of every mail.
+    pub mail_from: String,
+    /// Base of links in mail.
+    pub frontend_url: String,
+    /// 32-byte key (64 hex chars) encrypting TOTP and API-key secrets; unset: generated.
+    pub secret_key: Option<Secret>,
+    /// Comma-separated older secret keys, still accepted for decryption during rotation.
+    pub secret_keys_retired: Option<Secret>,
+    /// Email of the seeded admin.
+    pub admin_email: String,
+    /// Password of the seeded admin; unset: random, printed once by `barong seed`.
+    pub admin_password: Option<Secret>,
+    /// Issuer name for TOTP and mail.
+    pub app_name: String,
+    /// Domain copied into events.
+    pub domain: String,
+    /// Lifetime of confirmation and reset tokens in seconds.
+    pub token_expire: u64,
+    /// Comma-separated CIDRs whose `X-Forwarded-For` is trusted.
+    pub trusted_proxies: String,
+    /// Captcha provider for sign-up and log-in.
+    pub captcha_provider: CaptchaProvider,
+    /// reCAPTCHA secret key.
+    pub recaptcha_secret_key: Option<Secret>,
+    /// reCAPTCHA verification URL.
+    pub recaptcha_verify_url: String,
+    /// GeeTest captcha id.
+    pub geetest_id: Option<String>,
+    /// GeeTest private key.
+    pub geetest_key: Option<Secret>,
+    /// GeeTest API base URL.
+    pub geetest_api_url: String,
+    /// tracing env-filter directive.
+    pub log_level: String,
+    /// Log format.
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// Reads the process environment and the file it names (or `file`), then validates.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        let from_env = env
+            .iter()
+            .find(|(k, _)| k == "BARONG_CONFIG")
+            .map(|(_, v)| PathBuf::from(v));
+        let file = file.map(Path::to_path_buf).or(from_env);
+        let text = match &file {
+            Some(path) => Some(std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?),
+            None => None,
+        };
+        Self::from_sources(text.as_deref(), env)
+    }
+
+    /// Builds a configuration from a TOML text and `(name, value)` variables, without
+    /// touching the process environment; tests and `load` share this path.
+    pub fn from_sources<I, K, V>(file_toml: Option<&str>, env: I) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let table = sources::merge(DEFAULTS_TOML, file_toml, env)?;
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_owned()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |msg: &str| Err(ConfigError::Invalid(msg.to_owned()));
+        if self.session_expire == 0 {
+            return invalid("session_expire must be a positive number of seconds");
+        }
+        if self.token_expire == 0 {
+            return invalid("token_expire must be a positive number of seconds");
+        }
+        if !(self.frontend_url.starts_with("http://") || self.frontend_url.starts_with("https://")) {
+            return invalid("frontend_url must start with http:// or https://");
+        }
+        if self.session_cookie_name.is_empty()
+            || !self.session_cookie_name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return invalid("session_cookie_name must be letters, digits, '_' or '-'");
+        }
+        self.trusted_proxy_nets()?;
+        let url = self.database_url();
+        if !["sqlite:", "postgres:", "postgresql:", "mysql:", "mariadb:"]
+            .iter()
+            .any(|scheme| url.starts_with(scheme))
+        {
+            return invalid("database_url must start with sqlite:, postgres: or mysql:");
+        }
+        match self.captcha_provider {
+            CaptchaProvider::Recaptcha if self.recaptcha_secret_key.is_none() => {
+                invalid("captcha_provider = recaptcha needs recaptcha_secret_key")
+            }
+            CaptchaProvider::Geetest if self.geetest_id.is_none() || self.geetest_key.is_none() => {
+                invalid("captcha_provider = geetest needs geetest_id and geetest_key")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The database URL in effect: the configured one, or a SQLite file in the data dir
+    /// (created on first start).
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose().to_owned(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("barong.sqlite").display()),
+        }
+    }
+
+    /// The trusted proxy networks, parsed.
+    pub fn trusted_proxy_nets(&self) -> Result<Vec<IpNet>, ConfigError> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<IpNet>()
+                    .map_err(|_| ConfigError::Invalid(format!("trusted_proxies: '{s}' is not a CIDR")))
+            })
+            .collect()
+    }
+
+    /// Folder where the Dir mailer writes `.eml` files.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+}
+
+#[cfg(test)]
+mod tests;

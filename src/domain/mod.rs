@@ -1,0 +1,22 @@
+//! Domain: newtypes with rules and pure functions over them (no I/O, no frameworks).
+//! A handler never sees an unchecked email, uid or state: it gets one of these types
+//! from a parsing function. Imports: nothing of ours.
+
+pub mod activity;
+pub mod client;
+pub mod email;
+#[path = "/tmp/stubs/email_format.rs"]
+pub mod email_format;
+pub mod label;
+pub mod lang;
+pub mod level;
+#[path = "/tmp/stubs/password_rules.rs"]
+pub mod password_rules;
+pub mod uid;
+pub mod user_state;
+
+pub use client::ClientInfo;
+pub use email::Email;
+pub use lang::Lang;
+pub use uid::Uid;
+pub use user_state::UserState;

@@ -1,0 +1,43 @@
+//! HTTP front end (axum on hyper): the identity API under `/api/v2/identity`, health,
+//! the OpenAPI document, and Barong's catch-all 404. Handlers parse and validate
+//! parameters, call `services`, and render results and errors in Barong's shapes.
+//! Imports: `services`, `sessions` (types only), `config`, `domain`.
+
+pub mod client_info;
+pub mod error;
+mod health;
+pub mod identity;
+mod openapi;
+pub mod params;
+pub mod session_cookie;
+mod state;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json};
+use axum::routing::get;
+use tower_http::trace::TraceLayer;
+
+pub use state::{CookieSettings, HttpState, VersionInfo};
+
+/// The whole HTTP application.
+pub fn router(state: HttpState) -> Router {
+    let api = Router::new()
+        .nest("/identity", identity::router())
+        .route("/openapi.json", get(openapi::openapi_json));
+    Router::new()
+        .nest("/api/v2", api)
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            tracing::info_span!("http.request", http.method = %req.method(), http.path = %req.uri().path())
+        }))
+        .with_state(state)
+}
+
+/// Barong answers unknown routes, and known routes with a wrong method, with this 404.
+async fn not_found() -> impl IntoResponse {
+    (StatusCode::NOT_FOUND, Json(serde_json::json!({ "error": "Route is not found" })))
+}

@@ -1,0 +1,70 @@
+//! `Services`: the dependencies every use case needs, built once by `app` and cloned
+//! cheaply into handlers.
+
+use std::sync::Arc;
+
+use crate::crypto::jwt::JwtKeys;
+use crate::crypto::secret_box::SecretBox;
+use crate::events::MailQueue;
+use crate::sessions::SessionStore;
+use crate::storage::Database;
+
+use super::captcha::CaptchaVerifier;
+
+/// Settings the use cases read (a slice of the configuration).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Issuer name in mail and TOTP.
+    pub app_name: String,
+    /// Base of links in mail.
+    pub frontend_url: String,
+    /// Lifetime of one-time tokens in seconds.
+    pub token_expire: u64,
+}
+
+/// Shared handles to storage, sessions, keys, mail and captcha.
+#[derive(Clone)]
+pub struct Services {
+    /// Database pool.
+    pub db: Database,
+    /// Session store.
+    pub sessions: SessionStore,
+    /// JWT signing keys.
+    pub jwt: Arc<JwtKeys>,
+    /// Encryption of secrets at rest.
+    pub secrets: Arc<SecretBox>,
+    /// Outgoing mail.
+    pub mail: MailQueue,
+    /// Captcha verification.
+    pub captcha: CaptchaVerifier,
+    /// Settings.
+    pub settings: Arc<Settings>,
+    /// An argon2id digest of a random password, verified against when a login names
+    /// no account, so both cases take the same time.
+    pub(crate) dummy_digest: Arc<str>,
+}
+
+impl Services {
+    /// Assembles the services; computes the timing-equaliser digest once.
+    pub async fn new(
+        db: Database,
+        sessions: SessionStore,
+        jwt: JwtKeys,
+        secrets: SecretBox,
+        mail: MailQueue,
+        captcha: CaptchaVerifier,
+        settings: Settings,
+    ) -> Result<Self, crate::crypto::password::HashError> {
+        let dummy = crate::crypto::password::hash(&crate::crypto::random::hex_token(16)).await?;
+        Ok(Self {
+            db,
+            sessions,
+            jwt: Arc::new(jwt),
+            secrets: Arc::new(secrets),
+            mail,
+            captcha,
+            settings: Arc::new(settings),
+            dummy_digest: dummy.into(),
+        })
+    }
+}

@@ -1,0 +1,16 @@
+//! Use cases: validate, load, decide, write, notify. Framework-free (no axum, no
+//! SeaORM query building); the HTTP layer calls these and renders their errors.
+//! Imports: `storage`, `sessions`, `events`, `crypto`, `config`, `domain`.
+
+pub mod captcha;
+mod context;
+mod error;
+pub mod identity;
+pub mod levels;
+pub mod one_time_token;
+pub mod record;
+pub mod seed;
+pub mod totp_check;
+
+pub use context::{Services, Settings};
+pub use error::{ErrorKind, ServiceError};

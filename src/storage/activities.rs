@@ -1,0 +1,44 @@
+//! Activities repository: append-only audit rows.
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::entities::activities::{self, Entity as Activities};
+use super::{Conn, StorageError, now};
+use crate::domain::activity::UserActivity;
+use crate::domain::ClientInfo;
+
+pub use activities::Model as Activity;
+
+/// Appends a `user`-category activity.
+pub async fn insert_user_activity(
+    conn: &impl Conn,
+    user_id: i64,
+    client: &ClientInfo,
+    activity: &UserActivity,
+) -> Result<(), StorageError> {
+    activities::ActiveModel {
+        user_id: Set(user_id),
+        target_uid: Set(None),
+        category: Set(Some("user".to_owned())),
+        user_ip: Set(client.ip.clone()),
+        user_agent: Set(client.user_agent.chars().take(255).collect()),
+        topic: Set(activity.topic.to_owned()),
+        action: Set(activity.action.to_owned()),
+        result: Set(activity.outcome.as_str().to_owned()),
+        data: Set(activity.data_json()),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Every activity of a user, newest first.
+pub async fn list_for_user(conn: &impl Conn, user_id: i64) -> Result<Vec<Activity>, StorageError> {
+    Ok(Activities::find()
+        .filter(activities::Column::UserId.eq(user_id))
+        .order_by_desc(activities::Column::Id)
+        .all(conn)
+        .await?)
+}

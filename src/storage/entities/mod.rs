@@ -1,0 +1,9 @@
+//! SeaORM entities, one per table, mirroring the migrations. Only `storage` uses them
+//! to build queries; services receive the `Model` structs as plain data.
+
+pub mod activities;
+pub mod labels;
+pub mod levels;
+pub mod permissions;
+pub mod users;
+pub mod utilized_tokens;

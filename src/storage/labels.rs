@@ -1,0 +1,54 @@
+//! Labels repository.
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::entities::labels::{self, Entity as Labels};
+use super::{Conn, StorageError, now};
+
+pub use labels::Model as Label;
+
+/// Creates the label or changes its value (one row per user, key and scope).
+pub async fn upsert(
+    conn: &impl Conn,
+    user_id: i64,
+    key: &str,
+    value: &str,
+    scope: &str,
+) -> Result<Label, StorageError> {
+    let existing = Labels::find()
+        .filter(labels::Column::UserId.eq(user_id))
+        .filter(labels::Column::Key.eq(key))
+        .filter(labels::Column::Scope.eq(scope))
+        .one(conn)
+        .await?;
+    let at = now();
+    match existing {
+        Some(row) => {
+            let mut active: labels::ActiveModel = row.into();
+            active.value = Set(value.to_owned());
+            active.updated_at = Set(at);
+            Ok(active.update(conn).await?)
+        }
+        None => Ok(labels::ActiveModel {
+            user_id: Set(user_id),
+            key: Set(key.to_owned()),
+            value: Set(value.to_owned()),
+            scope: Set(scope.to_owned()),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?),
+    }
+}
+
+/// Every label of a user in one scope, oldest first.
+pub async fn list_by_scope(conn: &impl Conn, user_id: i64, scope: &str) -> Result<Vec<Label>, StorageError> {
+    Ok(Labels::find()
+        .filter(labels::Column::UserId.eq(user_id))
+        .filter(labels::Column::Scope.eq(scope))
+        .order_by_asc(labels::Column::Id)
+        .all(conn)
+        .await?)
+}

@@ -1,0 +1,86 @@
+//! Storage: the one place that builds SQL (through SeaORM), for SQLite, PostgreSQL and
+//! MySQL/MariaDB alike. Repositories are free functions taking any connection, so a
+//! service can run several of them in one transaction. Database errors are classified
+//! here once (a unique violation becomes Barong's 422 key, never a 500).
+//! Imports: `domain`.
+
+pub mod activities;
+pub mod entities;
+mod error;
+pub mod labels;
+pub mod levels;
+pub mod permissions;
+pub mod users;
+pub mod utilized_tokens;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, TransactionTrait};
+
+pub use error::StorageError;
+pub use sea_orm::{ConnectionTrait as Conn, DatabaseTransaction as Tx};
+
+/// Current UTC time as stored in every timestamp column (naive, UTC by convention, so
+/// the same column type works on all three backends).
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// A pool of connections to the configured database.
+#[derive(Clone)]
+pub struct Database {
+    conn: DatabaseConnection,
+}
+
+impl Database {
+    /// Opens a pool; for SQLite, creates the file's folder and turns on WAL so readers
+    /// do not block the writer.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            let file = path.split('?').next().unwrap_or_default();
+            if let Some(parent) = std::path::Path::new(file).parent() {
+                std::fs::create_dir_all(parent).map_err(|e| StorageError::Unavailable(e.to_string()))?;
+            }
+        }
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(5))
+            .sqlx_logging(false);
+        if url.starts_with("sqlite:") {
+            options.max_connections(8);
+        }
+        let conn = sea_orm::Database::connect(options).await?;
+        if url.starts_with("sqlite:") {
+            conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+        }
+        Ok(Self { conn })
+    }
+
+    /// Applies every pending migration (an empty database gets the whole schema).
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        Migrator::up(&self.conn, None).await?;
+        Ok(())
+    }
+
+    /// The pool, for repository calls outside a transaction.
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// Starts a transaction; dropping it without `commit` rolls back.
+    pub async fn begin(&self) -> Result<Tx, StorageError> {
+        Ok(self.conn.begin().await?)
+    }
+
+    /// A cheap round trip, for `/health/ready`.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        Ok(self.conn.ping().await?)
+    }
+
+    /// Closes the pool on shutdown.
+    pub async fn close(self) {
+        let _ = self.conn.close().await;
+    }
+}

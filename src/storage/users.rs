@@ -1,0 +1,120 @@
+//! Users repository.
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
+
+use super::entities::users::{self, Entity as Users};
+use super::{Conn, StorageError, now};
+
+pub use users::Model as User;
+
+/// What sign-up (or seeding) stores for a new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Public id.
+    pub uid: String,
+    /// Normalised email.
+    pub email: String,
+    /// Password digest.
+    pub password_digest: String,
+    /// Role.
+    pub role: String,
+    /// State.
+    pub state: String,
+    /// Referrer's internal id.
+    pub referral_id: Option<i64>,
+}
+
+/// Inserts a user; a taken email or uid is a `Conflict`.
+pub async fn insert(conn: &impl Conn, new: NewUser) -> Result<User, StorageError> {
+    let at = now();
+    let model = users::ActiveModel {
+        uid: Set(new.uid),
+        email: Set(new.email),
+        password_digest: Set(new.password_digest),
+        role: Set(new.role),
+        level: Set(0),
+        otp: Set(false),
+        state: Set(new.state),
+        referral_id: Set(new.referral_id),
+        otp_secret: Set(None),
+        otp_last_step: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    Ok(model.insert(conn).await?)
+}
+
+/// Finds a user by normalised email.
+pub async fn find_by_email(conn: &impl Conn, email: &str) -> Result<Option<User>, StorageError> {
+    Ok(Users::find().filter(users::Column::Email.eq(email)).one(conn).await?)
+}
+
+/// Finds a user by uid.
+pub async fn find_by_uid(conn: &impl Conn, uid: &str) -> Result<Option<User>, StorageError> {
+    Ok(Users::find().filter(users::Column::Uid.eq(uid)).one(conn).await?)
+}
+
+/// Finds a user by internal id.
+pub async fn find_by_id(conn: &impl Conn, id: i64) -> Result<Option<User>, StorageError> {
+    Ok(Users::find_by_id(id).one(conn).await?)
+}
+
+/// Sets the state.
+pub async fn set_state(conn: &impl Conn, id: i64, state: &str) -> Result<(), StorageError> {
+    update_column(conn, id, users::Column::State, state.into()).await
+}
+
+/// Replaces the password digest.
+pub async fn set_password_digest(conn: &impl Conn, id: i64, digest: &str) -> Result<(), StorageError> {
+    update_column(conn, id, users::Column::PasswordDigest, digest.into()).await
+}
+
+/// Stores the derived level.
+pub async fn set_level(conn: &impl Conn, id: i64, level: i32) -> Result<(), StorageError> {
+    update_column(conn, id, users::Column::Level, level.into()).await
+}
+
+/// Enables 2FA with a sealed secret (used by the OTP flow and test fixtures).
+pub async fn enable_otp(conn: &impl Conn, id: i64, sealed_secret: &str) -> Result<(), StorageError> {
+    Users::update_many()
+        .col_expr(users::Column::Otp, Expr::value(true))
+        .col_expr(users::Column::OtpSecret, Expr::value(sealed_secret))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now()))
+        .filter(users::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records `step` as the last accepted TOTP step, only if it is newer than the stored
+/// one; returns false when another request already used this step or a later one, which
+/// makes a TOTP code single-use even under concurrent requests.
+pub async fn claim_otp_step(conn: &impl Conn, id: i64, step: i64) -> Result<bool, StorageError> {
+    let result = Users::update_many()
+        .col_expr(users::Column::OtpLastStep, Expr::value(step))
+        .filter(users::Column::Id.eq(id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(users::Column::OtpLastStep.is_null())
+                .add(users::Column::OtpLastStep.lt(step)),
+        )
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+async fn update_column(
+    conn: &impl Conn,
+    id: i64,
+    column: users::Column,
+    value: sea_orm::Value,
+) -> Result<(), StorageError> {
+    Users::update_many()
+        .col_expr(column, Expr::value(value))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now()))
+        .filter(users::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
