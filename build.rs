@@ -15,7 +15,9 @@ fn main() {
     let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
     let sha = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".to_owned());
     let tag = git(&["describe", "--tags", "--abbrev=0"]).unwrap_or_else(|| format!("v{version}"));
-    let date = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string();
+    let date = chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3f+00:00")
+        .to_string();
     println!("cargo:rustc-env=BARONG_GIT_SHA={sha}");
     println!("cargo:rustc-env=BARONG_GIT_TAG={tag}");
     println!("cargo:rustc-env=BARONG_BUILD_DATE={date}");

@@ -49,14 +49,24 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(crate::unique_index(Users::Table, "index_users_on_uid", &["uid"]))
+            .create_index(crate::unique_index(
+                Users::Table,
+                "index_users_on_uid",
+                &["uid"],
+            ))
             .await?;
         manager
-            .create_index(crate::unique_index(Users::Table, "index_users_on_email", &["email"]))
+            .create_index(crate::unique_index(
+                Users::Table,
+                "index_users_on_email",
+                &["email"],
+            ))
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Users::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Users::Table).to_owned())
+            .await
     }
 }

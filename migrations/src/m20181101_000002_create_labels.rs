@@ -37,7 +37,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(crate::index(Labels::Table, "index_labels_on_user_id", &["user_id"]))
+            .create_index(crate::index(
+                Labels::Table,
+                "index_labels_on_user_id",
+                &["user_id"],
+            ))
             .await?;
         manager
             .create_index(crate::unique_index(
@@ -49,6 +53,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Labels::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Labels::Table).to_owned())
+            .await
     }
 }

@@ -39,14 +39,24 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(crate::index(Permissions::Table, "index_permissions_on_topic", &["topic"]))
+            .create_index(crate::index(
+                Permissions::Table,
+                "index_permissions_on_topic",
+                &["topic"],
+            ))
             .await?;
         manager
-            .create_index(crate::index(Permissions::Table, "index_permissions_on_role", &["role"]))
+            .create_index(crate::index(
+                Permissions::Table,
+                "index_permissions_on_role",
+                &["role"],
+            ))
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Permissions::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Permissions::Table).to_owned())
+            .await
     }
 }

@@ -38,14 +38,24 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(crate::index(Phones::Table, "index_phones_on_number", &["number"]))
+            .create_index(crate::index(
+                Phones::Table,
+                "index_phones_on_number",
+                &["number"],
+            ))
             .await?;
         manager
-            .create_index(crate::index(Phones::Table, "index_phones_on_user_id", &["user_id"]))
+            .create_index(crate::index(
+                Phones::Table,
+                "index_phones_on_user_id",
+                &["user_id"],
+            ))
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Phones::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Phones::Table).to_owned())
+            .await
     }
 }

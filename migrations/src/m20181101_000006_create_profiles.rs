@@ -47,11 +47,17 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(crate::unique_index(Profiles::Table, "index_profiles_on_user_id", &["user_id"]))
+            .create_index(crate::unique_index(
+                Profiles::Table,
+                "index_profiles_on_user_id",
+                &["user_id"],
+            ))
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Profiles::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Profiles::Table).to_owned())
+            .await
     }
 }

@@ -40,11 +40,17 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(crate::index(Documents::Table, "index_documents_on_user_id", &["user_id"]))
+            .create_index(crate::index(
+                Documents::Table,
+                "index_documents_on_user_id",
+                &["user_id"],
+            ))
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Documents::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Documents::Table).to_owned())
+            .await
     }
 }

@@ -41,14 +41,24 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(crate::index(Apikeys::Table, "index_apikeys_on_user_id", &["user_id"]))
+            .create_index(crate::index(
+                Apikeys::Table,
+                "index_apikeys_on_user_id",
+                &["user_id"],
+            ))
             .await?;
         manager
-            .create_index(crate::unique_index(Apikeys::Table, "index_apikeys_on_kid", &["kid"]))
+            .create_index(crate::unique_index(
+                Apikeys::Table,
+                "index_apikeys_on_kid",
+                &["kid"],
+            ))
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Apikeys::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Apikeys::Table).to_owned())
+            .await
     }
 }

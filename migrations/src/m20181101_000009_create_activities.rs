@@ -45,7 +45,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(crate::index(Activities::Table, "index_activities_on_user_id", &["user_id"]))
+            .create_index(crate::index(
+                Activities::Table,
+                "index_activities_on_user_id",
+                &["user_id"],
+            ))
             .await?;
         manager
             .create_index(crate::index(
@@ -57,6 +61,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Activities::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Activities::Table).to_owned())
+            .await
     }
 }

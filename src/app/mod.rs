@@ -34,7 +34,9 @@ pub struct App {
 pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create data dir {}", config.data_dir.display()))?;
-    let db = Database::connect(&config.database_url()).await.context("database")?;
+    let db = Database::connect(&config.database_url())
+        .await
+        .context("database")?;
     db.migrate().await.context("migrations")?;
     let sessions = SessionStore::from_config(
         config.redis_url.as_ref().map(|s| s.expose()),
@@ -49,7 +51,11 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         config.secret_keys_retired.as_ref().map(|s| s.expose()),
         &config.data_dir,
     )?;
-    let mailer = Mailer::from_config(config.smtp_url.as_ref().map(|s| s.expose()), config.mail_dir(), &config.mail_from)?;
+    let mailer = Mailer::from_config(
+        config.smtp_url.as_ref().map(|s| s.expose()),
+        config.mail_dir(),
+        &config.mail_from,
+    )?;
     let settings = Settings {
         app_name: config.app_name.clone(),
         frontend_url: config.frontend_url.clone(),
@@ -94,7 +100,11 @@ impl App {
             trusted_proxies: Arc::new(config.trusted_proxy_nets()?),
             version: Arc::new(version_info()),
         };
-        Ok(Self { services, http_listener, http_state })
+        Ok(Self {
+            services,
+            http_listener,
+            http_state,
+        })
     }
 
     /// The bound HTTP address (port 0 in tests resolves here).
@@ -108,13 +118,19 @@ impl App {
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let addr = self.http_addr()?;
         tracing::info!(http.addr = %addr, "barong listening");
         let router = http::router(self.http_state);
-        axum::serve(self.http_listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        axum::serve(
+            self.http_listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
         self.services.db.close().await;
         tracing::info!("barong stopped");
         Ok(())

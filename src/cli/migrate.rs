@@ -10,7 +10,9 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     if let Some(parent) = Some(&config.data_dir) {
         std::fs::create_dir_all(parent).ok();
     }
-    let db = Database::connect(&config.database_url()).await.context("database")?;
+    let db = Database::connect(&config.database_url())
+        .await
+        .context("database")?;
     db.migrate().await.context("migrations")?;
     println!("database is up to date");
     db.close().await;

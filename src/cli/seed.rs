@@ -11,14 +11,18 @@ use crate::services::seed::{DEFAULT_SEEDS, SeedUser, Seeds};
 /// Seeds the database and prints what changed (and any generated password, once).
 pub async fn run(config: &Config, file: Option<&Path>) -> anyhow::Result<()> {
     let text = match file {
-        Some(path) => std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?,
         None => DEFAULT_SEEDS.to_owned(),
     };
     let seeds = Seeds::parse(&text)?;
     let services = build_services(config).await?;
     let admin = SeedUser {
         email: config.admin_email.clone(),
-        password: config.admin_password.as_ref().map(|p| p.expose().to_owned()),
+        password: config
+            .admin_password
+            .as_ref()
+            .map(|p| p.expose().to_owned()),
         role: "admin".to_owned(),
         state: "active".to_owned(),
         level: 3.min(seeds.levels.len()),

@@ -131,10 +131,14 @@ impl Config {
             .map(|(_, v)| PathBuf::from(v));
         let file = file.map(Path::to_path_buf).or(from_env);
         let text = match &file {
-            Some(path) => Some(std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                path: path.clone(),
-                source,
-            })?),
+            Some(path) => {
+                Some(
+                    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                        path: path.clone(),
+                        source,
+                    })?,
+                )
+            }
             None => None,
         };
         Self::from_sources(text.as_deref(), env)
@@ -164,11 +168,15 @@ impl Config {
         if self.token_expire == 0 {
             return invalid("token_expire must be a positive number of seconds");
         }
-        if !(self.frontend_url.starts_with("http://") || self.frontend_url.starts_with("https://")) {
+        if !(self.frontend_url.starts_with("http://") || self.frontend_url.starts_with("https://"))
+        {
             return invalid("frontend_url must start with http:// or https://");
         }
         if self.session_cookie_name.is_empty()
-            || !self.session_cookie_name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            || !self
+                .session_cookie_name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         {
             return invalid("session_cookie_name must be letters, digits, '_' or '-'");
         }
@@ -196,7 +204,10 @@ impl Config {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.expose().to_owned(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("barong.sqlite").display()),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("barong.sqlite").display()
+            ),
         }
     }
 
@@ -207,8 +218,9 @@ impl Config {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| {
-                s.parse::<IpNet>()
-                    .map_err(|_| ConfigError::Invalid(format!("trusted_proxies: '{s}' is not a CIDR")))
+                s.parse::<IpNet>().map_err(|_| {
+                    ConfigError::Invalid(format!("trusted_proxies: '{s}' is not a CIDR"))
+                })
             })
             .collect()
     }

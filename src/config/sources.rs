@@ -35,7 +35,11 @@ const SECRET_KEYS: &[&str] = &[
 ];
 
 /// Defaults, then the file, then the environment.
-pub(super) fn merge<I, K, V>(defaults: &str, file: Option<&str>, env: I) -> Result<Table, ConfigError>
+pub(super) fn merge<I, K, V>(
+    defaults: &str,
+    file: Option<&str>,
+    env: I,
+) -> Result<Table, ConfigError>
 where
     I: IntoIterator<Item = (K, V)>,
     K: AsRef<str>,
@@ -46,21 +50,29 @@ where
         .map_err(|e: toml::de::Error| ConfigError::Invalid(format!("built-in defaults: {e}")))?;
     let defaults_snapshot = table.clone();
     if let Some(text) = file {
-        let file_table: Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| ConfigError::Invalid(format!("config file: {}", e.message())))?;
+        let file_table: Table = text.parse().map_err(|e: toml::de::Error| {
+            ConfigError::Invalid(format!("config file: {}", e.message()))
+        })?;
         for (key, value) in file_table {
             table.insert(key, value);
         }
     }
     for (name, raw) in env {
         let (name, raw) = (name.as_ref(), raw.as_ref());
-        let Some(suffix) = name.strip_prefix("BARONG_") else { continue };
+        let Some(suffix) = name.strip_prefix("BARONG_") else {
+            continue;
+        };
         let key = suffix.to_ascii_lowercase();
-        if let Some(secret_key) = key.strip_suffix("_file").filter(|k| SECRET_KEYS.contains(k)) {
+        if let Some(secret_key) = key
+            .strip_suffix("_file")
+            .filter(|k| SECRET_KEYS.contains(k))
+        {
             let content = std::fs::read_to_string(raw)
                 .map_err(|e| ConfigError::Invalid(format!("{name}: cannot read {raw}: {e}")))?;
-            table.insert(secret_key.to_owned(), Value::String(content.trim().to_owned()));
+            table.insert(
+                secret_key.to_owned(),
+                Value::String(content.trim().to_owned()),
+            );
             continue;
         }
         if let Some(value) = typed_value(&defaults_snapshot, &key, name, raw)? {
@@ -72,13 +84,16 @@ where
 
 /// Converts one environment value to the type of its default; `None` for variables that
 /// are not settings (`BARONG_CONFIG`, `BARONG_TEST_*`).
-fn typed_value(defaults: &Table, key: &str, name: &str, raw: &str) -> Result<Option<Value>, ConfigError> {
+fn typed_value(
+    defaults: &Table,
+    key: &str,
+    name: &str,
+    raw: &str,
+) -> Result<Option<Value>, ConfigError> {
     let value = match defaults.get(key) {
-        Some(Value::Integer(_)) => Value::Integer(
-            raw.trim()
-                .parse()
-                .map_err(|_| ConfigError::Invalid(format!("{name} must be an integer, got '{raw}'")))?,
-        ),
+        Some(Value::Integer(_)) => Value::Integer(raw.trim().parse().map_err(|_| {
+            ConfigError::Invalid(format!("{name} must be an integer, got '{raw}'"))
+        })?),
         Some(Value::Boolean(_)) => Value::Boolean(parse_bool(raw).ok_or_else(|| {
             ConfigError::Invalid(format!("{name} must be true or false, got '{raw}'"))
         })?),

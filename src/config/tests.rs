@@ -1,7 +1,10 @@
 use super::*;
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 #[test]
@@ -20,7 +23,10 @@ fn environment_wins_over_file_and_is_typed() {
     let file = "session_expire = 60\nsession_cookie_secure = true\n";
     let c = Config::from_sources(
         Some(file),
-        env(&[("BARONG_SESSION_EXPIRE", "90"), ("BARONG_SESSION_COOKIE_SECURE", "false")]),
+        env(&[
+            ("BARONG_SESSION_EXPIRE", "90"),
+            ("BARONG_SESSION_COOKIE_SECURE", "false"),
+        ]),
     )
     .unwrap();
     assert_eq!(c.session_expire, 90);
@@ -32,10 +38,14 @@ fn bad_values_are_refused_with_the_key_named() {
     let err = Config::from_sources(None, env(&[("BARONG_SESSION_EXPIRE", "soon")])).unwrap_err();
     assert!(err.to_string().contains("BARONG_SESSION_EXPIRE"), "{err}");
     let err = Config::from_sources(None, env(&[("BARONG_HTTP_ADDR", "nowhere")])).unwrap_err();
-    assert!(err.to_string().contains("http_addr") || err.to_string().contains("address"), "{err}");
+    assert!(
+        err.to_string().contains("http_addr") || err.to_string().contains("address"),
+        "{err}"
+    );
     let err = Config::from_sources(Some("sesion_expire = 5"), env(&[])).unwrap_err();
     assert!(err.to_string().contains("sesion_expire"), "{err}");
-    let err = Config::from_sources(None, env(&[("BARONG_CAPTCHA_PROVIDER", "recaptcha")])).unwrap_err();
+    let err =
+        Config::from_sources(None, env(&[("BARONG_CAPTCHA_PROVIDER", "recaptcha")])).unwrap_err();
     assert!(err.to_string().contains("recaptcha_secret_key"), "{err}");
 }
 

@@ -6,10 +6,10 @@
 use std::path::Path;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rsa::RsaPrivateKey;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::traits::PublicKeyParts;
-use rsa::RsaPrivateKey;
 use serde::{Serialize, de::DeserializeOwned};
 
 /// The key could not be read, parsed or generated.
@@ -51,7 +51,10 @@ impl JwtKeys {
             Some(p) => p.to_path_buf(),
             None => data_dir.join("jwt_private_key.pem"),
         };
-        let io = |source| KeyError::Io { path: path.display().to_string(), source };
+        let io = |source| KeyError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         let pem = if file.is_some() {
             std::fs::read_to_string(&path).map_err(io)?
         } else {
@@ -69,13 +72,21 @@ impl JwtKeys {
             .to_public_key()
             .to_public_key_pem(LineEnding::LF)
             .map_err(|e| KeyError::Invalid(e.to_string()))?;
-        let encoding = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| KeyError::Invalid(e.to_string()))?;
-        let decoding =
-            DecodingKey::from_rsa_pem(public_pem.as_bytes()).map_err(|e| KeyError::Invalid(e.to_string()))?;
+        let encoding = EncodingKey::from_rsa_pem(pem.as_bytes())
+            .map_err(|e| KeyError::Invalid(e.to_string()))?;
+        let decoding = DecodingKey::from_rsa_pem(public_pem.as_bytes())
+            .map_err(|e| KeyError::Invalid(e.to_string()))?;
         let modulus = private.n().to_bytes_be();
         let exponent = private.e().to_bytes_be();
         let kid = super::sha256_hex(&modulus)[..16].to_owned();
-        Ok(Self { encoding, decoding, kid, modulus, exponent, public_pem })
+        Ok(Self {
+            encoding,
+            decoding,
+            kid,
+            modulus,
+            exponent,
+            public_pem,
+        })
     }
 
     /// Key id (first 16 hex chars of SHA-256 of the modulus), put in every token header
@@ -102,7 +113,11 @@ impl JwtKeys {
     }
 
     /// Verifies an RS256 token under `validation` and returns its claims.
-    pub fn verify<T: DeserializeOwned>(&self, token: &str, validation: &Validation) -> Result<T, JwtError> {
+    pub fn verify<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        validation: &Validation,
+    ) -> Result<T, JwtError> {
         Ok(jsonwebtoken::decode::<T>(token, &self.decoding, validation)?.claims)
     }
 }

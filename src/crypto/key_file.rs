@@ -6,7 +6,10 @@ use std::io::Write;
 use std::path::Path;
 
 /// Returns the file's content, or writes `generate()`'s output there first.
-pub fn read_or_create(path: &Path, generate: impl FnOnce() -> std::io::Result<String>) -> std::io::Result<String> {
+pub fn read_or_create(
+    path: &Path,
+    generate: impl FnOnce() -> std::io::Result<String>,
+) -> std::io::Result<String> {
     match std::fs::read_to_string(path) {
         Ok(text) => return Ok(text),
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),

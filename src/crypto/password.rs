@@ -2,8 +2,10 @@
 //! Barong still verify and are flagged for re-hashing. Both run on the blocking pool so
 //! a burst of logins cannot stall the async workers.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use tracing::Instrument;
 
 /// What checking a password against a stored digest found.
@@ -57,7 +59,11 @@ fn verify_blocking(password: &str, digest: &str) -> Verification {
         };
     }
     match PasswordHash::new(digest) {
-        Ok(parsed) if Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() => {
+        Ok(parsed)
+            if Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok() =>
+        {
             Verification::Match
         }
         _ => Verification::Mismatch,
@@ -79,7 +85,10 @@ mod tests {
     #[tokio::test]
     async fn barong_bcrypt_digests_verify_and_ask_for_rehash() {
         let digest = bcrypt::hash("Gol4aid2", 4).unwrap();
-        assert_eq!(verify("Gol4aid2", &digest).await, Verification::MatchNeedsRehash);
+        assert_eq!(
+            verify("Gol4aid2", &digest).await,
+            Verification::MatchNeedsRehash
+        );
         assert_eq!(verify("Gol4aid3", &digest).await, Verification::Mismatch);
         assert_eq!(verify("x", "garbage").await, Verification::Mismatch);
     }

@@ -58,7 +58,10 @@ impl SecretBox {
             .filter(|s| !s.is_empty())
             .map(parse_key)
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { current: parse_key(&current_hex)?, retired })
+        Ok(Self {
+            current: parse_key(&current_hex)?,
+            retired,
+        })
     }
 
     /// Encrypts `plaintext` under the current key with a fresh random nonce.
@@ -85,7 +88,9 @@ impl SecretBox {
             .chain(&self.retired)
             .find(|k| k.id == id)
             .ok_or(SecretBoxError::Undecryptable)?;
-        let blob = B64.decode(body).map_err(|_| SecretBoxError::Undecryptable)?;
+        let blob = B64
+            .decode(body)
+            .map_err(|_| SecretBoxError::Undecryptable)?;
         if blob.len() < 24 {
             return Err(SecretBoxError::Undecryptable);
         }

@@ -56,6 +56,10 @@ mod tests {
         assert_eq!(t.verify("287082", 59 + 30), Some(1), "one step of drift");
         assert_eq!(t.verify("287082", 59 + 90), None);
         assert_eq!(t.verify("28708", 59), None);
-        assert!(t.url().unwrap().starts_with("otpauth://totp/Barong:a%40b.io?"));
+        assert!(
+            t.url()
+                .unwrap()
+                .starts_with("otpauth://totp/Barong:a%40b.io?")
+        );
     }
 }

@@ -51,16 +51,27 @@ pub struct UserActivity {
 impl UserActivity {
     /// A successful action.
     pub fn succeed(topic: &'static str, action: &'static str) -> Self {
-        Self { topic, action, outcome: Outcome::Succeed, reason: None }
+        Self {
+            topic,
+            action,
+            outcome: Outcome::Succeed,
+            reason: None,
+        }
     }
 
     /// A refused action with its reason.
     pub fn failed(topic: &'static str, action: &'static str, reason: &'static str) -> Self {
-        Self { topic, action, outcome: Outcome::Failed, reason: Some(reason) }
+        Self {
+            topic,
+            action,
+            outcome: Outcome::Failed,
+            reason: Some(reason),
+        }
     }
 
     /// The `data` column: `{"reason": ...}` for failures, nothing otherwise.
     pub fn data_json(&self) -> Option<String> {
-        self.reason.map(|r| serde_json::json!({ "reason": r }).to_string())
+        self.reason
+            .map(|r| serde_json::json!({ "reason": r }).to_string())
     }
 }

@@ -9,7 +9,10 @@ pub const PRIVATE: &str = "private";
 
 /// Lower-cases and squishes (trim, collapse inner whitespace runs) like Barong.
 pub fn normalise(raw: &str) -> String {
-    raw.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    raw.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Barong's model error keys for one attribute (`key` or `value`) of a label.
@@ -24,7 +27,9 @@ pub fn errors_for(attribute: &str, normalised: &str) -> Vec<String> {
     } else if len > 255 {
         errors.push(format!("{attribute}.too_long"));
     }
-    if !normalised.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    if !normalised
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
         || len == 0
     {
         errors.push(format!("{attribute}.invalid"));

@@ -19,7 +19,9 @@ pub fn derive_level(ladder: &[LevelRung], private_labels: &[(String, String)]) -
     rungs.sort_by_key(|r| r.id);
     let mut level = 0;
     for rung in rungs {
-        let held = private_labels.iter().any(|(k, v)| *k == rung.key && *v == rung.value);
+        let held = private_labels
+            .iter()
+            .any(|(k, v)| *k == rung.key && *v == rung.value);
         if !held {
             break;
         }
@@ -35,20 +37,35 @@ mod tests {
     fn ladder() -> Vec<LevelRung> {
         [(1, "email"), (2, "phone"), (3, "identity"), (4, "document")]
             .into_iter()
-            .map(|(id, key)| LevelRung { id, key: key.into(), value: "verified".into() })
+            .map(|(id, key)| LevelRung {
+                id,
+                key: key.into(),
+                value: "verified".into(),
+            })
             .collect()
     }
 
     fn labels(keys: &[&str]) -> Vec<(String, String)> {
-        keys.iter().map(|k| ((*k).into(), "verified".into())).collect()
+        keys.iter()
+            .map(|k| ((*k).into(), "verified".into()))
+            .collect()
     }
 
     #[test]
     fn climbs_until_the_first_gap() {
         assert_eq!(derive_level(&ladder(), &labels(&[])), 0);
         assert_eq!(derive_level(&ladder(), &labels(&["email"])), 1);
-        assert_eq!(derive_level(&ladder(), &labels(&["email", "phone", "document"])), 2);
+        assert_eq!(
+            derive_level(&ladder(), &labels(&["email", "phone", "document"])),
+            2
+        );
         assert_eq!(derive_level(&ladder(), &labels(&["phone"])), 0);
-        assert_eq!(derive_level(&ladder(), &labels(&["email", "phone", "identity", "document"])), 4);
+        assert_eq!(
+            derive_level(
+                &ladder(),
+                &labels(&["email", "phone", "identity", "document"])
+            ),
+            4
+        );
     }
 }

@@ -21,7 +21,8 @@ impl Uid {
     /// newline and anything after it through, W36).
     pub fn parse(raw: &str) -> Option<Self> {
         let rest = raw.strip_prefix("ID")?;
-        let ok = rest.chars().count() == 10 && rest.chars().all(|c| c.is_alphanumeric() || c == '_');
+        let ok =
+            rest.chars().count() == 10 && rest.chars().all(|c| c.is_alphanumeric() || c == '_');
         ok.then(|| Self(raw.to_owned()))
     }
 

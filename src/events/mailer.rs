@@ -51,15 +51,25 @@ pub enum Mailer {
 
 impl Mailer {
     /// SMTP when a URL is configured, otherwise the mail folder.
-    pub fn from_config(smtp_url: Option<&str>, mail_dir: PathBuf, from: &str) -> Result<Self, MailError> {
+    pub fn from_config(
+        smtp_url: Option<&str>,
+        mail_dir: PathBuf,
+        from: &str,
+    ) -> Result<Self, MailError> {
         match smtp_url {
             Some(url) => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| MailError::Malformed(format!("smtp_url: {e}")))?
                     .build();
-                Ok(Self::Smtp { transport, from: from.to_owned() })
+                Ok(Self::Smtp {
+                    transport,
+                    from: from.to_owned(),
+                })
             }
-            None => Ok(Self::Dir { dir: mail_dir, from: from.to_owned() }),
+            None => Ok(Self::Dir {
+                dir: mail_dir,
+                from: from.to_owned(),
+            }),
         }
     }
 
@@ -111,5 +121,7 @@ async fn write_eml(dir: &std::path::Path, bytes: &[u8]) -> Result<(), MailError>
     );
     let tmp = dir.join(format!(".{name}.tmp"));
     tokio::fs::write(&tmp, bytes).await.map_err(io)?;
-    tokio::fs::rename(&tmp, dir.join(format!("{name}.eml"))).await.map_err(io)
+    tokio::fs::rename(&tmp, dir.join(format!("{name}.eml")))
+        .await
+        .map_err(io)
 }

@@ -17,7 +17,10 @@ pub struct Client(pub ClientInfo);
 impl FromRequestParts<HttpState> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &HttpState,
+    ) -> Result<Self, Self::Rejection> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -29,7 +32,10 @@ impl FromRequestParts<HttpState> for Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        Ok(Self(ClientInfo { ip: ip.to_string(), user_agent }))
+        Ok(Self(ClientInfo {
+            ip: ip.to_string(),
+            user_agent,
+        }))
     }
 }
 
@@ -46,7 +52,12 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
         .flat_map(|v| v.split(','))
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    hops.iter().rev().find(|ip| !is_trusted(ip)).or(hops.first()).copied().unwrap_or(peer)
+    hops.iter()
+        .rev()
+        .find(|ip| !is_trusted(ip))
+        .or(hops.first())
+        .copied()
+        .unwrap_or(peer)
 }
 
 #[cfg(test)]
@@ -55,11 +66,26 @@ mod tests {
 
     #[test]
     fn forwarded_for_only_counts_behind_trusted_proxies() {
-        let trusted: Vec<IpNet> = vec!["127.0.0.0/8".parse().unwrap(), "10.0.0.0/8".parse().unwrap()];
+        let trusted: Vec<IpNet> = vec![
+            "127.0.0.0/8".parse().unwrap(),
+            "10.0.0.0/8".parse().unwrap(),
+        ];
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", "1.2.3.4, 5.6.7.8, 10.0.0.2".parse().unwrap());
-        assert_eq!(client_ip("127.0.0.1".parse().unwrap(), &headers, &trusted).to_string(), "5.6.7.8");
-        assert_eq!(client_ip("9.9.9.9".parse().unwrap(), &headers, &trusted).to_string(), "9.9.9.9");
-        assert_eq!(client_ip("127.0.0.1".parse().unwrap(), &HeaderMap::new(), &trusted).to_string(), "127.0.0.1");
+        headers.insert(
+            "x-forwarded-for",
+            "1.2.3.4, 5.6.7.8, 10.0.0.2".parse().unwrap(),
+        );
+        assert_eq!(
+            client_ip("127.0.0.1".parse().unwrap(), &headers, &trusted).to_string(),
+            "5.6.7.8"
+        );
+        assert_eq!(
+            client_ip("9.9.9.9".parse().unwrap(), &headers, &trusted).to_string(),
+            "9.9.9.9"
+        );
+        assert_eq!(
+            client_ip("127.0.0.1".parse().unwrap(), &HeaderMap::new(), &trusted).to_string(),
+            "127.0.0.1"
+        );
     }
 }

@@ -18,12 +18,18 @@ pub struct ApiError {
 impl ApiError {
     /// One key with a status.
     pub fn new(status: StatusCode, key: &str) -> Self {
-        Self { status, keys: vec![key.to_owned()] }
+        Self {
+            status,
+            keys: vec![key.to_owned()],
+        }
     }
 
     /// A 422 with parameter-validation keys.
     pub fn unprocessable(keys: Vec<String>) -> Self {
-        Self { status: StatusCode::UNPROCESSABLE_ENTITY, keys }
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            keys,
+        }
     }
 }
 
@@ -39,12 +45,19 @@ impl From<ServiceError> for ApiError {
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        Self { status, keys: err.keys }
+        Self {
+            status,
+            keys: err.keys,
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(serde_json::json!({ "errors": self.keys }))).into_response()
+        (
+            self.status,
+            Json(serde_json::json!({ "errors": self.keys })),
+        )
+            .into_response()
     }
 }

@@ -17,7 +17,14 @@ pub async fn live() -> impl IntoResponse {
 pub async fn ready(State(state): State<HttpState>) -> impl IntoResponse {
     let database = state.services.db.ping().await.is_ok();
     let sessions = state.services.sessions.ping().await.is_ok();
-    let status = if database && sessions { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if database && sessions {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let word = |ok: bool| if ok { "ok" } else { "unavailable" };
-    (status, Json(json!({ "database": word(database), "sessions": word(sessions) })))
+    (
+        status,
+        Json(json!({ "database": word(database), "sessions": word(sessions) })),
+    )
 }

@@ -39,5 +39,8 @@ pub fn router(state: HttpState) -> Router {
 
 /// Barong answers unknown routes, and known routes with a wrong method, with this 404.
 async fn not_found() -> impl IntoResponse {
-    (StatusCode::NOT_FOUND, Json(serde_json::json!({ "error": "Route is not found" })))
+    (
+        StatusCode::NOT_FOUND,
+        Json(serde_json::json!({ "error": "Route is not found" })),
+    )
 }

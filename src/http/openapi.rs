@@ -7,7 +7,10 @@ use super::identity;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "barong", description = "Barong 2.2 compatible auth server: identity API"),
+    info(
+        title = "barong",
+        description = "Barong 2.2 compatible auth server: identity API"
+    ),
     paths(
         identity::general::ping,
         identity::general::time,

@@ -24,7 +24,8 @@ impl<S: Send + Sync> FromRequest<S> for Params {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let mut map = Map::new();
         if let Some(query) = req.uri().query() {
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).map_err(|_| malformed())?;
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_str(query).map_err(|_| malformed())?;
             for (k, v) in pairs {
                 map.insert(k, Value::String(v));
             }
@@ -35,23 +36,34 @@ impl<S: Send + Sync> FromRequest<S> for Params {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_ascii_lowercase();
-        let body = Bytes::from_request(req, state).await.map_err(|_| malformed())?;
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| malformed())?;
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(map));
         }
-        let looks_json = content_type.contains("json") || (content_type.is_empty() && body.first() == Some(&b'{'));
+        let looks_json = content_type.contains("json")
+            || (content_type.is_empty() && body.first() == Some(&b'{'));
         if looks_json {
-            let Value::Object(fields) = serde_json::from_slice::<Value>(&body).map_err(|_| malformed())? else {
+            let Value::Object(fields) =
+                serde_json::from_slice::<Value>(&body).map_err(|_| malformed())?
+            else {
                 return Err(malformed());
             };
             map.extend(fields);
-        } else if content_type.is_empty() || content_type.starts_with("application/x-www-form-urlencoded") {
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|_| malformed())?;
+        } else if content_type.is_empty()
+            || content_type.starts_with("application/x-www-form-urlencoded")
+        {
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&body).map_err(|_| malformed())?;
             for (k, v) in pairs {
                 map.insert(k, Value::String(v));
             }
         } else {
-            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "request.unsupported_media_type"));
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "request.unsupported_media_type",
+            ));
         }
         Ok(Self(map))
     }
@@ -67,7 +79,11 @@ pub struct Validator<'a> {
 impl<'a> Validator<'a> {
     /// Validates `params` with keys prefixed `<module>.<resource>` (e.g. `identity.user`).
     pub fn new(params: &'a Params, prefix: &'static str) -> Self {
-        Self { params, prefix, errors: Vec::new() }
+        Self {
+            params,
+            prefix,
+            errors: Vec::new(),
+        }
     }
 
     fn text(&mut self, name: &str) -> Option<Option<String>> {
@@ -146,7 +162,11 @@ impl<'a> Validator<'a> {
 
     /// All errors as one 422, or nothing.
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::unprocessable(self.errors)) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::unprocessable(self.errors))
+        }
     }
 }
 
@@ -155,7 +175,12 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, Value)]) -> Params {
-        Params(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
+        Params(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -166,17 +191,27 @@ mod tests {
         v.required("password");
         assert_eq!(
             v.finish().unwrap_err().keys,
-            vec!["identity.user.missing_email", "identity.user.empty_email", "identity.user.empty_password"]
+            vec![
+                "identity.user.missing_email",
+                "identity.user.empty_email",
+                "identity.user.empty_password"
+            ]
         );
     }
 
     #[test]
     fn present_allows_blank_and_numbers_become_text() {
-        let p = params(&[("email", Value::String(String::new())), ("code", serde_json::json!(123456))]);
+        let p = params(&[
+            ("email", Value::String(String::new())),
+            ("code", serde_json::json!(123456)),
+        ]);
         let mut v = Validator::new(&p, "identity.session");
         assert_eq!(v.present("email"), "");
         assert_eq!(v.optional("code").as_deref(), Some("123456"));
         v.present("password");
-        assert_eq!(v.finish().unwrap_err().keys, vec!["identity.session.missing_password"]);
+        assert_eq!(
+            v.finish().unwrap_err().keys,
+            vec!["identity.session.missing_password"]
+        );
     }
 }

@@ -38,12 +38,18 @@ pub struct ServiceError {
 impl ServiceError {
     /// One key.
     pub fn new(kind: ErrorKind, key: &str) -> Self {
-        Self { kind, keys: vec![key.to_owned()] }
+        Self {
+            kind,
+            keys: vec![key.to_owned()],
+        }
     }
 
     /// A 422 with model validation keys.
     pub fn validation(keys: Vec<String>) -> Self {
-        Self { kind: ErrorKind::Unprocessable, keys }
+        Self {
+            kind: ErrorKind::Unprocessable,
+            keys,
+        }
     }
 
     /// A dependency is down.

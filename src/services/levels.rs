@@ -19,7 +19,12 @@ pub async fn recompute(conn: &impl Conn, user_id: i64) -> Result<i32, StorageErr
 }
 
 /// Sets a private label and recomputes the level, in the caller's transaction.
-pub async fn set_private_label(conn: &impl Conn, user_id: i64, key: &str, value: &str) -> Result<i32, StorageError> {
+pub async fn set_private_label(
+    conn: &impl Conn,
+    user_id: i64,
+    key: &str,
+    value: &str,
+) -> Result<i32, StorageError> {
     storage::labels::upsert(conn, user_id, key, value, PRIVATE).await?;
     recompute(conn, user_id).await
 }

@@ -49,7 +49,13 @@ pub struct Claims {
 }
 
 /// Mints a token for `email`/`uid` valid `ttl_secs`.
-pub fn mint(keys: &JwtKeys, purpose: Purpose, email: &str, uid: &str, ttl_secs: u64) -> Result<String, crate::crypto::jwt::JwtError> {
+pub fn mint(
+    keys: &JwtKeys,
+    purpose: Purpose,
+    email: &str,
+    uid: &str,
+    ttl_secs: u64,
+) -> Result<String, crate::crypto::jwt::JwtError> {
     let iat = chrono::Utc::now().timestamp();
     let claims = Claims {
         iat,
@@ -73,12 +79,15 @@ pub fn verify(keys: &JwtKeys, purpose: Purpose, token: &str) -> Option<Claims> {
     validation.sub = Some(purpose.sub().to_owned());
     validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
     let claims: Claims = keys.verify(token, &validation).ok()?;
-    (!claims.jti.trim().is_empty() && claims.iat <= chrono::Utc::now().timestamp() + 5).then_some(claims)
+    (!claims.jti.trim().is_empty() && claims.iat <= chrono::Utc::now().timestamp() + 5)
+        .then_some(claims)
 }
 
 /// Spends the token; false if it was spent before.
 pub async fn spend(conn: &impl Conn, claims: &Claims) -> Result<bool, StorageError> {
-    let expires = chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_default().naive_utc();
+    let expires = chrono::DateTime::from_timestamp(claims.exp, 0)
+        .unwrap_or_default()
+        .naive_utc();
     storage::utilized_tokens::spend(conn, &claims.jti, expires).await
 }
 

@@ -20,7 +20,9 @@ pub enum TotpCheck {
 impl Services {
     /// Checks `code` for `user` at the current time.
     pub async fn check_totp(&self, user: &User, code: &str) -> Result<TotpCheck, ServiceError> {
-        let Some(sealed) = &user.otp_secret else { return Ok(TotpCheck::Invalid) };
+        let Some(sealed) = &user.otp_secret else {
+            return Ok(TotpCheck::Invalid);
+        };
         let secret = self.secrets.open(sealed).map_err(|e| {
             tracing::error!(user.uid = %user.uid, error = %e, "TOTP secret cannot be decrypted");
             ServiceError::internal()
@@ -29,7 +31,9 @@ impl Services {
             return Ok(TotpCheck::Invalid);
         };
         let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default();
-        let Some(step) = totp.verify(code, now) else { return Ok(TotpCheck::Invalid) };
+        let Some(step) = totp.verify(code, now) else {
+            return Ok(TotpCheck::Invalid);
+        };
         let step = i64::try_from(step).unwrap_or(i64::MAX);
         if storage::users::claim_otp_step(self.db.conn(), user.id, step).await? {
             Ok(TotpCheck::Valid)

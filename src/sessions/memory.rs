@@ -15,7 +15,9 @@ pub struct MemoryStore {
 impl MemoryStore {
     /// A store whose entries expire after `ttl` without use.
     pub fn new(ttl: Duration) -> Self {
-        Self { cache: Cache::builder().time_to_idle(ttl).build() }
+        Self {
+            cache: Cache::builder().time_to_idle(ttl).build(),
+        }
     }
 
     pub(super) async fn put(&self, key: &str, session: Session) {
@@ -34,7 +36,10 @@ impl MemoryStore {
         self.cache
             .iter()
             .filter(|(_, s)| s.uid == uid)
-            .map(|(k, s)| ListedSession { key: k.as_ref().clone(), session: s })
+            .map(|(k, s)| ListedSession {
+                key: k.as_ref().clone(),
+                session: s,
+            })
             .collect()
     }
 }

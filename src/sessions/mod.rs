@@ -77,7 +77,11 @@ impl SessionStore {
     }
 
     /// Starts a session for `uid`; returns the cookie value and the record.
-    pub async fn create(&self, uid: &str, client: &ClientInfo) -> Result<(String, Session), SessionError> {
+    pub async fn create(
+        &self,
+        uid: &str,
+        client: &ClientInfo,
+    ) -> Result<(String, Session), SessionError> {
         let id = crypto::random::url_token();
         let now = unix_now();
         let session = Session {
@@ -103,7 +107,9 @@ impl SessionStore {
             Self::Memory(s) => s.get(&key).await,
             Self::Redis(s) => s.get_and_touch(&key).await?,
         };
-        let Some(mut session) = found else { return Ok(None) };
+        let Some(mut session) = found else {
+            return Ok(None);
+        };
         let now = unix_now();
         if now - session.last_seen_at >= LAST_SEEN_GRANULARITY_SECS {
             session.last_seen_at = now;

@@ -33,7 +33,11 @@ impl RedisStore {
         let conn = ConnectionManager::new_with_config(client, config)
             .await
             .map_err(unavailable)?;
-        Ok(Self { conn, prefix: prefix.to_owned(), ttl_secs: ttl.as_secs().max(1) })
+        Ok(Self {
+            conn,
+            prefix: prefix.to_owned(),
+            ttl_secs: ttl.as_secs().max(1),
+        })
     }
 
     fn session_key(&self, key: &str) -> String {
@@ -82,9 +86,15 @@ impl RedisStore {
         Ok(())
     }
 
-    pub(super) async fn list_for_user(&self, uid: &str) -> Result<Vec<ListedSession>, SessionError> {
+    pub(super) async fn list_for_user(
+        &self,
+        uid: &str,
+    ) -> Result<Vec<ListedSession>, SessionError> {
         let mut conn = self.conn.clone();
-        let keys: Vec<String> = conn.smembers(self.user_key(uid)).await.map_err(unavailable)?;
+        let keys: Vec<String> = conn
+            .smembers(self.user_key(uid))
+            .await
+            .map_err(unavailable)?;
         if keys.is_empty() {
             return Ok(Vec::new());
         }
@@ -99,13 +109,20 @@ impl RedisStore {
             }
         }
         if !dead.is_empty() {
-            let _: () = conn.srem(self.user_key(uid), dead).await.map_err(unavailable)?;
+            let _: () = conn
+                .srem(self.user_key(uid), dead)
+                .await
+                .map_err(unavailable)?;
         }
         Ok(live)
     }
 
     pub(super) async fn ping(&self) -> Result<(), SessionError> {
         let mut conn = self.conn.clone();
-        redis::cmd("PING").query_async::<String>(&mut conn).await.map(|_| ()).map_err(unavailable)
+        redis::cmd("PING")
+            .query_async::<String>(&mut conn)
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
     }
 }

@@ -4,7 +4,10 @@
 use super::*;
 
 fn client() -> ClientInfo {
-    ClientInfo { ip: "10.0.0.1".into(), user_agent: "curl/8".into() }
+    ClientInfo {
+        ip: "10.0.0.1".into(),
+        user_agent: "curl/8".into(),
+    }
 }
 
 async fn stores() -> Vec<(SessionStore, Option<(String, String)>)> {
@@ -12,7 +15,9 @@ async fn stores() -> Vec<(SessionStore, Option<(String, String)>)> {
     let mut stores = vec![(SessionStore::Memory(MemoryStore::new(ttl)), None)];
     if let Ok(url) = std::env::var("BARONG_TEST_REDIS_URL") {
         let prefix = format!("barong-test-{}:", crypto::random::hex_token(6));
-        let store = SessionStore::from_config(Some(&url), &prefix, ttl).await.unwrap();
+        let store = SessionStore::from_config(Some(&url), &prefix, ttl)
+            .await
+            .unwrap();
         stores.push((store, Some((url, prefix))));
     }
     stores
@@ -22,9 +27,17 @@ async fn cleanup(redis: Option<(String, String)>) {
     if let Some((url, prefix)) = redis {
         let client = redis::Client::open(url.as_str()).unwrap();
         let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-        let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{prefix}*")).query_async(&mut conn).await.unwrap();
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("{prefix}*"))
+            .query_async(&mut conn)
+            .await
+            .unwrap();
         for key in keys {
-            let _: () = redis::cmd("DEL").arg(key).query_async(&mut conn).await.unwrap();
+            let _: () = redis::cmd("DEL")
+                .arg(key)
+                .query_async(&mut conn)
+                .await
+                .unwrap();
         }
     }
 }
@@ -52,7 +65,10 @@ async fn ending_every_session_of_a_user_spares_others() {
         let (b1, _) = store.create("ID00000000BB", &client()).await.unwrap();
         let listed = store.list_for_user("ID00000000AA").await.unwrap();
         assert_eq!(listed.len(), 2);
-        assert!(listed.iter().all(|l| l.key != a1 && l.key != a2), "list never shows cookie values");
+        assert!(
+            listed.iter().all(|l| l.key != a1 && l.key != a2),
+            "list never shows cookie values"
+        );
         assert_eq!(store.delete_all_for_user("ID00000000AA").await.unwrap(), 2);
         assert!(store.get(&a1).await.unwrap().is_none());
         assert!(store.get(&a2).await.unwrap().is_none());
@@ -66,7 +82,10 @@ async fn sessions_expire_when_idle() {
     let store = SessionStore::Memory(MemoryStore::new(Duration::from_millis(300)));
     let (id, _) = store.create("ID00000000CC", &client()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(store.get(&id).await.unwrap().is_some(), "use renews the idle timeout");
+    assert!(
+        store.get(&id).await.unwrap().is_some(),
+        "use renews the idle timeout"
+    );
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(store.get(&id).await.unwrap().is_some());
     tokio::time::sleep(Duration::from_millis(500)).await;

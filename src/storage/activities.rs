@@ -4,8 +4,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use super::entities::activities::{self, Entity as Activities};
 use super::{Conn, StorageError, now};
-use crate::domain::activity::UserActivity;
 use crate::domain::ClientInfo;
+use crate::domain::activity::UserActivity;
 
 pub use activities::Model as Activity;
 

@@ -30,11 +30,26 @@ fn conflict_key(message: &str) -> &'static str {
     const KEYS: &[(&[&str], &str)] = &[
         (&["index_users_on_email", "users.email"], "email.taken"),
         (&["index_users_on_uid", "users.uid"], "uid.taken"),
-        (&["index_labels_on_user_id_and_key_and_scope", "labels.user_id"], "key.taken"),
-        (&["index_levels_on_key_and_value", "levels.key"], "value.taken"),
+        (
+            &[
+                "index_labels_on_user_id_and_key_and_scope",
+                "labels.user_id",
+            ],
+            "key.taken",
+        ),
+        (
+            &["index_levels_on_key_and_value", "levels.key"],
+            "value.taken",
+        ),
         (&["index_apikeys_on_kid", "apikeys.kid"], "kid.taken"),
-        (&["index_profiles_on_user_id", "profiles.user_id"], "profile.taken"),
-        (&["index_utilized_tokens_on_jti", "utilized_tokens.jti"], "jti.taken"),
+        (
+            &["index_profiles_on_user_id", "profiles.user_id"],
+            "profile.taken",
+        ),
+        (
+            &["index_utilized_tokens_on_jti", "utilized_tokens.jti"],
+            "jti.taken",
+        ),
     ];
     KEYS.iter()
         .find(|(needles, _)| needles.iter().any(|n| message.contains(n)))
@@ -47,7 +62,10 @@ mod tests {
 
     #[test]
     fn names_the_index_on_every_backend() {
-        assert_eq!(conflict_key("UNIQUE constraint failed: users.email"), "email.taken");
+        assert_eq!(
+            conflict_key("UNIQUE constraint failed: users.email"),
+            "email.taken"
+        );
         assert_eq!(
             conflict_key("duplicate key value violates unique constraint \"index_users_on_email\""),
             "email.taken"

@@ -44,7 +44,11 @@ pub async fn upsert(
 }
 
 /// Every label of a user in one scope, oldest first.
-pub async fn list_by_scope(conn: &impl Conn, user_id: i64, scope: &str) -> Result<Vec<Label>, StorageError> {
+pub async fn list_by_scope(
+    conn: &impl Conn,
+    user_id: i64,
+    scope: &str,
+) -> Result<Vec<Label>, StorageError> {
     Ok(Labels::find()
         .filter(labels::Column::UserId.eq(user_id))
         .filter(labels::Column::Scope.eq(scope))

@@ -8,10 +8,17 @@ use crate::domain::level::LevelRung;
 
 /// The ladder in ascending id.
 pub async fn ladder(conn: &impl Conn) -> Result<Vec<LevelRung>, StorageError> {
-    let rows = Levels::find().order_by_asc(levels::Column::Id).all(conn).await?;
+    let rows = Levels::find()
+        .order_by_asc(levels::Column::Id)
+        .all(conn)
+        .await?;
     Ok(rows
         .into_iter()
-        .map(|r| LevelRung { id: r.id, key: r.key, value: r.value.unwrap_or_default() })
+        .map(|r| LevelRung {
+            id: r.id,
+            key: r.key,
+            value: r.value.unwrap_or_default(),
+        })
         .collect())
 }
 

@@ -40,7 +40,8 @@ impl Database {
         if let Some(path) = url.strip_prefix("sqlite://") {
             let file = path.split('?').next().unwrap_or_default();
             if let Some(parent) = std::path::Path::new(file).parent() {
-                std::fs::create_dir_all(parent).map_err(|e| StorageError::Unavailable(e.to_string()))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StorageError::Unavailable(e.to_string()))?;
             }
         }
         let mut options = ConnectOptions::new(url.to_owned());

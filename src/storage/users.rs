@@ -47,12 +47,18 @@ pub async fn insert(conn: &impl Conn, new: NewUser) -> Result<User, StorageError
 
 /// Finds a user by normalised email.
 pub async fn find_by_email(conn: &impl Conn, email: &str) -> Result<Option<User>, StorageError> {
-    Ok(Users::find().filter(users::Column::Email.eq(email)).one(conn).await?)
+    Ok(Users::find()
+        .filter(users::Column::Email.eq(email))
+        .one(conn)
+        .await?)
 }
 
 /// Finds a user by uid.
 pub async fn find_by_uid(conn: &impl Conn, uid: &str) -> Result<Option<User>, StorageError> {
-    Ok(Users::find().filter(users::Column::Uid.eq(uid)).one(conn).await?)
+    Ok(Users::find()
+        .filter(users::Column::Uid.eq(uid))
+        .one(conn)
+        .await?)
 }
 
 /// Finds a user by internal id.
@@ -66,7 +72,11 @@ pub async fn set_state(conn: &impl Conn, id: i64, state: &str) -> Result<(), Sto
 }
 
 /// Replaces the password digest.
-pub async fn set_password_digest(conn: &impl Conn, id: i64, digest: &str) -> Result<(), StorageError> {
+pub async fn set_password_digest(
+    conn: &impl Conn,
+    id: i64,
+    digest: &str,
+) -> Result<(), StorageError> {
     update_column(conn, id, users::Column::PasswordDigest, digest.into()).await
 }
 
@@ -76,7 +86,11 @@ pub async fn set_level(conn: &impl Conn, id: i64, level: i32) -> Result<(), Stor
 }
 
 /// Enables 2FA with a sealed secret (used by the OTP flow and test fixtures).
-pub async fn enable_otp(conn: &impl Conn, id: i64, sealed_secret: &str) -> Result<(), StorageError> {
+pub async fn enable_otp(
+    conn: &impl Conn,
+    id: i64,
+    sealed_secret: &str,
+) -> Result<(), StorageError> {
     Users::update_many()
         .col_expr(users::Column::Otp, Expr::value(true))
         .col_expr(users::Column::OtpSecret, Expr::value(sealed_secret))

@@ -6,7 +6,11 @@ use super::entities::utilized_tokens::{self, Entity as UtilizedTokens};
 use super::{Conn, StorageError, now};
 
 /// Spends `jti`: true the first time, false if it was already spent (anywhere, ever).
-pub async fn spend(conn: &impl Conn, jti: &str, expires_at: chrono::NaiveDateTime) -> Result<bool, StorageError> {
+pub async fn spend(
+    conn: &impl Conn,
+    jti: &str,
+    expires_at: chrono::NaiveDateTime,
+) -> Result<bool, StorageError> {
     let row = utilized_tokens::ActiveModel {
         jti: Set(jti.to_owned()),
         expires_at: Set(expires_at),

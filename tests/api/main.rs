@@ -1,1 +1,15 @@
-fn main(){}
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+//! The API test suite: one binary, one module per feature. Every test talks to a real
+//! barong over HTTP; identity and storage tests run once per configured backend
+//! (SQLite + memory always; PostgreSQL, MariaDB and Redis when their
+//! `BARONG_TEST_*_URL` variables are set, as `.ci/run` does).
+
+mod captcha;
+mod general;
+mod helpers;
+mod identity_email;
+mod identity_password;
+mod identity_sessions;
+mod identity_signup;
+mod storage_backends;

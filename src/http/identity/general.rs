@@ -41,7 +41,9 @@ pub async fn ping() -> Json<Value> {
 #[utoipa::path(get, path = "/api/v2/identity/time", tag = "identity",
     responses((status = 200, description = "Current unix timestamp", body = TimeResponse)))]
 pub async fn time() -> Json<TimeResponse> {
-    Json(TimeResponse { time: chrono::Utc::now().timestamp() })
+    Json(TimeResponse {
+        time: chrono::Utc::now().timestamp(),
+    })
 }
 
 /// Build version of this binary.
@@ -63,6 +65,8 @@ pub async fn version(State(state): State<HttpState>) -> Json<VersionResponse> {
     responses((status = 200, description = "GeeTest challenge", body = GeetestRegistration),
               (status = 400, description = "GeeTest is not the configured captcha"),
               (status = 503, description = "GeeTest unreachable")))]
-pub async fn register_geetest(State(state): State<HttpState>) -> Result<Json<GeetestRegistration>, ApiError> {
+pub async fn register_geetest(
+    State(state): State<HttpState>,
+) -> Result<Json<GeetestRegistration>, ApiError> {
     Ok(Json(state.services.captcha.register_geetest().await?))
 }

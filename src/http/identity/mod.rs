@@ -20,11 +20,23 @@ pub fn router() -> Router<HttpState> {
         .route("/version", get(general::version))
         .route("/users/register_geetest", get(general::register_geetest))
         .route("/users", post(users::create_user))
-        .route("/users/email/generate_code", post(users::generate_email_code))
+        .route(
+            "/users/email/generate_code",
+            post(users::generate_email_code),
+        )
         .route("/users/email/confirm_code", post(users::confirm_email_code))
-        .route("/users/password/generate_code", post(users::generate_password_code))
-        .route("/users/password/confirm_code", post(users::confirm_password_code))
-        .route("/sessions", post(sessions::create_session).delete(sessions::delete_session))
+        .route(
+            "/users/password/generate_code",
+            post(users::generate_password_code),
+        )
+        .route(
+            "/users/password/confirm_code",
+            post(users::confirm_password_code),
+        )
+        .route(
+            "/sessions",
+            post(sessions::create_session).delete(sessions::delete_session),
+        )
 }
 
 /// Barong's bodies for bare-status answers: the status number as JSON (`201`).

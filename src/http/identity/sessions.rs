@@ -49,10 +49,18 @@ pub async fn create_session(
     let mut v = Validator::new(&params, "identity.session");
     let email = v.present("email");
     let password = v.present("password");
-    let captcha_response = v.captcha("captcha_response", "identity.session.invalid_captcha_format");
+    let captcha_response = v.captcha(
+        "captcha_response",
+        "identity.session.invalid_captcha_format",
+    );
     let otp_code = v.optional("otp_code");
     v.finish()?;
-    let input = LoginInput { email, password, captcha_response, otp_code };
+    let input = LoginInput {
+        email,
+        password,
+        captcha_response,
+        otp_code,
+    };
     let outcome = state.services.login(input, &client).await?;
     let user = outcome.user;
     let body = LoginResponse {
@@ -81,7 +89,10 @@ pub async fn delete_session(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let session_id = session_cookie::read(&headers, &state.cookie);
-    state.services.logout(session_id.as_deref(), &client).await?;
+    state
+        .services
+        .logout(session_id.as_deref(), &client)
+        .await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     if let Some(cookie) = session_cookie::clear(&state.cookie) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);

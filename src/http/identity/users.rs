@@ -34,7 +34,13 @@ pub async fn create_user(
     let lang = v.optional("lang");
     let captcha_response = v.captcha("captcha_response", "identity.user.invalid_captcha_format");
     v.finish()?;
-    let input = SignupInput { email, password, refid, lang: Lang::from_param(lang.as_deref()), captcha_response };
+    let input = SignupInput {
+        email,
+        password,
+        refid,
+        lang: Lang::from_param(lang.as_deref()),
+        captcha_response,
+    };
     state.services.signup(input, &client).await?;
     Ok(status_body(StatusCode::CREATED))
 }
@@ -44,12 +50,18 @@ pub async fn create_user(
     params(("email" = String, Query), ("lang" = Option<String>, Query)),
     responses((status = 201, description = "Generated verification code; body `201`"),
               (status = 422, description = "Validation errors, or `identity.user.active_or_doesnt_exist`")))]
-pub async fn generate_email_code(State(state): State<HttpState>, params: Params) -> Result<impl IntoResponse, ApiError> {
+pub async fn generate_email_code(
+    State(state): State<HttpState>,
+    params: Params,
+) -> Result<impl IntoResponse, ApiError> {
     let mut v = Validator::new(&params, PREFIX);
     let email = v.required("email");
     let lang = v.optional("lang");
     v.finish()?;
-    state.services.resend_confirmation(&email, &Lang::from_param(lang.as_deref())).await?;
+    state
+        .services
+        .resend_confirmation(&email, &Lang::from_param(lang.as_deref()))
+        .await?;
     Ok(status_body(StatusCode::CREATED))
 }
 
@@ -59,7 +71,10 @@ pub async fn generate_email_code(State(state): State<HttpState>, params: Params)
     responses((status = 201, description = "Confirms an account; body `201`"),
               (status = 403, description = "`jwt.decode_and_verify`"),
               (status = 422, description = "Validation errors, used token, or account not pending")))]
-pub async fn confirm_email_code(State(state): State<HttpState>, params: Params) -> Result<impl IntoResponse, ApiError> {
+pub async fn confirm_email_code(
+    State(state): State<HttpState>,
+    params: Params,
+) -> Result<impl IntoResponse, ApiError> {
     let mut v = Validator::new(&params, PREFIX);
     let token = v.required("token");
     v.optional_non_blank("lang");
@@ -108,7 +123,12 @@ pub async fn confirm_password_code(
     let confirm_password = v.required("confirm_password");
     let lang = v.optional("lang");
     v.finish()?;
-    let input = ResetInput { token, password, confirm_password, lang: Lang::from_param(lang.as_deref()) };
+    let input = ResetInput {
+        token,
+        password,
+        confirm_password,
+        lang: Lang::from_param(lang.as_deref()),
+    };
     state.services.reset_password(input, &client).await?;
     Ok(status_body(StatusCode::CREATED))
 }

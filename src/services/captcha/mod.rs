@@ -35,7 +35,11 @@ impl CaptchaVerifier {
             .timeout(Duration::from_secs(5))
             .build()
             .unwrap_or_default();
-        let secret = |s: &Option<crate::config::Secret>| s.as_ref().map(|s| s.expose().to_owned()).unwrap_or_default();
+        let secret = |s: &Option<crate::config::Secret>| {
+            s.as_ref()
+                .map(|s| s.expose().to_owned())
+                .unwrap_or_default()
+        };
         match config.captcha_provider {
             CaptchaProvider::None => Self::Disabled,
             CaptchaProvider::Recaptcha => Self::Recaptcha(Recaptcha::new(
@@ -59,7 +63,11 @@ impl CaptchaVerifier {
 
     /// Checks the client's `captcha_response` (a string for reCAPTCHA, an object for
     /// GeeTest). Absent or blank: 400 `identity.captcha.required`.
-    pub async fn verify(&self, response: Option<&Value>, remote_ip: &str) -> Result<(), ServiceError> {
+    pub async fn verify(
+        &self,
+        response: Option<&Value>,
+        remote_ip: &str,
+    ) -> Result<(), ServiceError> {
         if matches!(self, Self::Disabled) {
             return Ok(());
         }
@@ -70,7 +78,10 @@ impl CaptchaVerifier {
             Some(_) => false,
         };
         if blank {
-            return Err(ServiceError::new(ErrorKind::BadRequest, "identity.captcha.required"));
+            return Err(ServiceError::new(
+                ErrorKind::BadRequest,
+                "identity.captcha.required",
+            ));
         }
         let response = response.unwrap_or(&Value::Null);
         let passed = match self {
@@ -81,7 +92,10 @@ impl CaptchaVerifier {
         if passed {
             Ok(())
         } else {
-            Err(ServiceError::new(ErrorKind::Unprocessable, "identity.captcha.verification_failed"))
+            Err(ServiceError::new(
+                ErrorKind::Unprocessable,
+                "identity.captcha.verification_failed",
+            ))
         }
     }
 
@@ -89,7 +103,10 @@ impl CaptchaVerifier {
     pub async fn register_geetest(&self) -> Result<GeetestRegistration, ServiceError> {
         match self {
             Self::Geetest(g) => g.register().await,
-            _ => Err(ServiceError::new(ErrorKind::BadRequest, "identity.captcha.geetest_not_configured")),
+            _ => Err(ServiceError::new(
+                ErrorKind::BadRequest,
+                "identity.captcha.geetest_not_configured",
+            )),
         }
     }
 }

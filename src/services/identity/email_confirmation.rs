@@ -7,7 +7,10 @@ use crate::services::{ErrorKind, ServiceError, Services, levels};
 use crate::storage;
 
 fn active_or_missing() -> ServiceError {
-    ServiceError::new(ErrorKind::Unprocessable, "identity.user.active_or_doesnt_exist")
+    ServiceError::new(
+        ErrorKind::Unprocessable,
+        "identity.user.active_or_doesnt_exist",
+    )
 }
 
 impl Services {
@@ -35,7 +38,10 @@ impl Services {
             return Err(active_or_missing());
         }
         if !one_time_token::spend(self.db.conn(), &claims).await? {
-            return Err(ServiceError::new(ErrorKind::Unprocessable, "identity.user.utilized_token"));
+            return Err(ServiceError::new(
+                ErrorKind::Unprocessable,
+                "identity.user.utilized_token",
+            ));
         }
         let tx = self.db.begin().await?;
         let level = levels::set_private_label(&tx, user.id, "email", "verified").await?;

@@ -45,13 +45,23 @@ fn unauthorized(key: &str) -> ServiceError {
 
 impl Services {
     /// Authenticates and opens a session.
-    pub async fn login(&self, input: LoginInput, client: &ClientInfo) -> Result<LoginOutcome, ServiceError> {
+    pub async fn login(
+        &self,
+        input: LoginInput,
+        client: &ClientInfo,
+    ) -> Result<LoginOutcome, ServiceError> {
         let conn = self.db.conn();
-        self.captcha.verify(input.captcha_response.as_ref(), &client.ip).await?;
+        self.captcha
+            .verify(input.captcha_response.as_ref(), &client.ip)
+            .await?;
         let user = storage::users::find_by_email(conn, &Email::lookup_key(&input.email)).await?;
-        let digest = user.as_ref().map_or(&*self.dummy_digest, |u| u.password_digest.as_str());
+        let digest = user
+            .as_ref()
+            .map_or(&*self.dummy_digest, |u| u.password_digest.as_str());
         let verification = password::verify(&input.password, digest).await;
-        let Some(user) = user else { return Err(unauthorized("identity.session.invalid_params")) };
+        let Some(user) = user else {
+            return Err(unauthorized("identity.session.invalid_params"));
+        };
         if verification == Verification::Mismatch {
             let failed = UserActivity::failed(topic::SESSION, LOGIN, "Invalid Email or Password");
             record::user_activity(conn, user.id, client, failed).await;
@@ -60,32 +70,62 @@ impl Services {
         let refused = match UserState::from_db(&user.state) {
             UserState::Active => None,
             UserState::Banned => Some(("identity.session.banned", "Your account is banned")),
-            UserState::Discarded => Some(("identity.session.discarded", "Your account is discarded")),
+            UserState::Discarded => {
+                Some(("identity.session.discarded", "Your account is discarded"))
+            }
             _ => Some(("identity.session.not_active", "Your account is not active")),
         };
         if let Some((key, reason)) = refused {
-            record::user_activity(conn, user.id, client, UserActivity::failed(topic::SESSION, LOGIN, reason)).await;
+            record::user_activity(
+                conn,
+                user.id,
+                client,
+                UserActivity::failed(topic::SESSION, LOGIN, reason),
+            )
+            .await;
             return Err(unauthorized(key));
         }
         if user.otp {
-            self.second_factor(&user, input.otp_code.as_deref(), client).await?;
+            self.second_factor(&user, input.otp_code.as_deref(), client)
+                .await?;
         }
         if verification == Verification::MatchNeedsRehash {
             self.upgrade_digest(&user, &input.password).await;
         }
         let (session_id, session) = self.sessions.create(&user.uid, client).await?;
         let action = if user.otp { LOGIN_2FA } else { LOGIN };
-        record::user_activity(conn, user.id, client, UserActivity::succeed(topic::SESSION, action)).await;
+        record::user_activity(
+            conn,
+            user.id,
+            client,
+            UserActivity::succeed(topic::SESSION, action),
+        )
+        .await;
         tracing::info!(user.uid = %user.uid, "user logged in");
-        Ok(LoginOutcome { user, session_id, session })
+        Ok(LoginOutcome {
+            user,
+            session_id,
+            session,
+        })
     }
 
-    async fn second_factor(&self, user: &User, code: Option<&str>, client: &ClientInfo) -> Result<(), ServiceError> {
+    async fn second_factor(
+        &self,
+        user: &User,
+        code: Option<&str>,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
         let conn = self.db.conn();
         let forbidden = |key| ServiceError::new(ErrorKind::Forbidden, key);
         let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
             let reason = "The account has enabled 2FA but OTP code is missing";
-            record::user_activity(conn, user.id, client, UserActivity::failed(topic::SESSION, LOGIN_2FA, reason)).await;
+            record::user_activity(
+                conn,
+                user.id,
+                client,
+                UserActivity::failed(topic::SESSION, LOGIN_2FA, reason),
+            )
+            .await;
             return Err(forbidden("identity.session.missing_otp"));
         };
         match self.check_totp(user, code).await? {
@@ -96,7 +136,8 @@ impl Services {
                 Err(forbidden("identity.session.invalid_otp"))
             }
             TotpCheck::Replayed => {
-                let failed = UserActivity::failed(topic::SESSION, LOGIN_2FA, "OTP code was already used");
+                let failed =
+                    UserActivity::failed(topic::SESSION, LOGIN_2FA, "OTP code was already used");
                 record::user_activity(conn, user.id, client, failed).await;
                 Err(ServiceError::new(ErrorKind::Unprocessable, "totp.error"))
             }
@@ -108,23 +149,37 @@ impl Services {
     async fn upgrade_digest(&self, user: &User, password: &str) {
         match password::hash(password).await {
             Ok(digest) => {
-                if let Err(e) = storage::users::set_password_digest(self.db.conn(), user.id, &digest).await {
+                if let Err(e) =
+                    storage::users::set_password_digest(self.db.conn(), user.id, &digest).await
+                {
                     tracing::warn!(user.uid = %user.uid, error = %e, "bcrypt digest not upgraded");
                 }
             }
-            Err(e) => tracing::warn!(user.uid = %user.uid, error = %e, "bcrypt digest not upgraded"),
+            Err(e) => {
+                tracing::warn!(user.uid = %user.uid, error = %e, "bcrypt digest not upgraded")
+            }
         }
     }
 
     /// Ends the session of a cookie value; 404 `record.not_found` without a live session.
-    pub async fn logout(&self, session_id: Option<&str>, client: &ClientInfo) -> Result<(), ServiceError> {
+    pub async fn logout(
+        &self,
+        session_id: Option<&str>,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
         let not_found = || ServiceError::new(ErrorKind::NotFound, "record.not_found");
         let session_id = session_id.ok_or_else(not_found)?;
         let session = self.sessions.get(session_id).await?.ok_or_else(not_found)?;
         let user = storage::users::find_by_uid(self.db.conn(), &session.uid)
             .await?
             .ok_or_else(not_found)?;
-        record::user_activity(self.db.conn(), user.id, client, UserActivity::succeed(topic::SESSION, "logout")).await;
+        record::user_activity(
+            self.db.conn(),
+            user.id,
+            client,
+            UserActivity::succeed(topic::SESSION, "logout"),
+        )
+        .await;
         self.sessions.delete(session_id).await?;
         Ok(())
     }

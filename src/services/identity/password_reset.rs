@@ -29,31 +29,64 @@ pub struct ResetInput {
 
 impl Services {
     /// `password/generate_code`: mails a reset link.
-    pub async fn request_password_reset(&self, email: &str, lang: &Lang, client: &ClientInfo) -> Result<(), ServiceError> {
+    pub async fn request_password_reset(
+        &self,
+        email: &str,
+        lang: &Lang,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
         let conn = self.db.conn();
         let user = storage::users::find_by_email(conn, &Email::lookup_key(email))
             .await?
-            .ok_or_else(|| ServiceError::new(ErrorKind::NotFound, "identity.password.user_doesnt_exist"))?;
-        let s = &self.settings;
-        let token = one_time_token::mint(&self.jwt, Purpose::Reset, &user.email, &user.uid, s.token_expire)
-            .map_err(|e| {
-                tracing::error!(error = %e, "cannot mint reset token");
-                ServiceError::internal()
+            .ok_or_else(|| {
+                ServiceError::new(ErrorKind::NotFound, "identity.password.user_doesnt_exist")
             })?;
-        record::user_activity(conn, user.id, client, UserActivity::succeed(topic::PASSWORD, ACTION_REQUEST)).await;
-        self.mail.enqueue(mail_templates::password_reset(lang, &s.app_name, &s.frontend_url, &user.email, &token));
+        let s = &self.settings;
+        let token = one_time_token::mint(
+            &self.jwt,
+            Purpose::Reset,
+            &user.email,
+            &user.uid,
+            s.token_expire,
+        )
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot mint reset token");
+            ServiceError::internal()
+        })?;
+        record::user_activity(
+            conn,
+            user.id,
+            client,
+            UserActivity::succeed(topic::PASSWORD, ACTION_REQUEST),
+        )
+        .await;
+        self.mail.enqueue(mail_templates::password_reset(
+            lang,
+            &s.app_name,
+            &s.frontend_url,
+            &user.email,
+            &token,
+        ));
         Ok(())
     }
 
     /// `password/confirm_code`: sets the new password and ends every session.
-    pub async fn reset_password(&self, input: ResetInput, client: &ClientInfo) -> Result<(), ServiceError> {
+    pub async fn reset_password(
+        &self,
+        input: ResetInput,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
         if input.password != input.confirm_password {
-            return Err(ServiceError::new(ErrorKind::Unprocessable, "identity.user.passwords_doesnt_match"));
+            return Err(ServiceError::new(
+                ErrorKind::Unprocessable,
+                "identity.user.passwords_doesnt_match",
+            ));
         }
         let conn = self.db.conn();
         let claims = one_time_token::verify(&self.jwt, Purpose::Reset, &input.token)
             .ok_or_else(|| ServiceError::new(ErrorKind::Forbidden, "jwt.decode_and_verify"))?;
-        let utilized = || ServiceError::new(ErrorKind::Unprocessable, "identity.user.utilized_token");
+        let utilized =
+            || ServiceError::new(ErrorKind::Unprocessable, "identity.user.utilized_token");
         if one_time_token::is_spent(conn, &claims).await? {
             return Err(utilized());
         }
@@ -75,9 +108,19 @@ impl Services {
         }
         storage::users::set_password_digest(conn, user.id, &digest).await?;
         let ended = self.sessions.delete_all_for_user(&user.uid).await?;
-        record::user_activity(conn, user.id, client, UserActivity::succeed(topic::PASSWORD, ACTION_RESET)).await;
+        record::user_activity(
+            conn,
+            user.id,
+            client,
+            UserActivity::succeed(topic::PASSWORD, ACTION_RESET),
+        )
+        .await;
         tracing::info!(user.uid = %user.uid, sessions.ended = ended, "password reset");
-        self.mail.enqueue(mail_templates::password_changed(&input.lang, &self.settings.app_name, &user.email));
+        self.mail.enqueue(mail_templates::password_changed(
+            &input.lang,
+            &self.settings.app_name,
+            &user.email,
+        ));
         Ok(())
     }
 }

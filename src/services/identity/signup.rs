@@ -31,20 +31,35 @@ const DEFAULT_ROLE: &str = "member";
 
 impl Services {
     /// Creates a pending account and mails the confirmation link.
-    pub async fn signup(&self, input: SignupInput, client: &ClientInfo) -> Result<(), ServiceError> {
+    pub async fn signup(
+        &self,
+        input: SignupInput,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
         let conn = self.db.conn();
         let referral_id = match &input.refid {
             None => None,
             Some(refid) => {
-                let uid = Uid::parse(refid)
-                    .ok_or_else(|| ServiceError::new(ErrorKind::Unprocessable, "identity.user.invalid_referral_format"))?;
+                let uid = Uid::parse(refid).ok_or_else(|| {
+                    ServiceError::new(
+                        ErrorKind::Unprocessable,
+                        "identity.user.invalid_referral_format",
+                    )
+                })?;
                 let referrer = storage::users::find_by_uid(conn, uid.as_str())
                     .await?
-                    .ok_or_else(|| ServiceError::new(ErrorKind::Unprocessable, "identity.user.referral_doesnt_exist"))?;
+                    .ok_or_else(|| {
+                        ServiceError::new(
+                            ErrorKind::Unprocessable,
+                            "identity.user.referral_doesnt_exist",
+                        )
+                    })?;
                 Some(referrer.id)
             }
         };
-        self.captcha.verify(input.captcha_response.as_ref(), &client.ip).await?;
+        self.captcha
+            .verify(input.captcha_response.as_ref(), &client.ip)
+            .await?;
 
         let mut errors = Vec::new();
         if !storage::permissions::role_exists(conn, DEFAULT_ROLE).await? {
@@ -53,7 +68,11 @@ impl Services {
         let email = Email::parse(&input.email);
         match &email {
             None => errors.push("email.invalid".to_owned()),
-            Some(e) if storage::users::find_by_email(conn, e.as_str()).await?.is_some() => {
+            Some(e)
+                if storage::users::find_by_email(conn, e.as_str())
+                    .await?
+                    .is_some() =>
+            {
                 errors.push("email.taken".to_owned())
             }
             Some(_) => {}
@@ -67,8 +86,16 @@ impl Services {
             tracing::error!(error = %e, "password hashing failed");
             ServiceError::internal()
         })?;
-        let user = self.insert_with_fresh_uid(email.as_str(), &digest, referral_id).await?;
-        record::user_activity(conn, user.id, client, UserActivity::succeed(topic::ACCOUNT, "signup")).await;
+        let user = self
+            .insert_with_fresh_uid(email.as_str(), &digest, referral_id)
+            .await?;
+        record::user_activity(
+            conn,
+            user.id,
+            client,
+            UserActivity::succeed(topic::ACCOUNT, "signup"),
+        )
+        .await;
         tracing::info!(user.uid = %user.uid, "user signed up");
         self.send_confirmation(&user.email, &user.uid, &input.lang);
         Ok(())
@@ -102,7 +129,13 @@ impl Services {
     pub(crate) fn send_confirmation(&self, email: &str, uid: &str, lang: &Lang) {
         let s = &self.settings;
         match one_time_token::mint(&self.jwt, Purpose::Confirmation, email, uid, s.token_expire) {
-            Ok(token) => self.mail.enqueue(mail_templates::confirmation(lang, &s.app_name, &s.frontend_url, email, &token)),
+            Ok(token) => self.mail.enqueue(mail_templates::confirmation(
+                lang,
+                &s.app_name,
+                &s.frontend_url,
+                email,
+                &token,
+            )),
             Err(e) => tracing::error!(error = %e, "cannot mint confirmation token"),
         }
     }

@@ -120,10 +120,18 @@ impl Seeds {
 impl Services {
     /// Applies `seeds`; `admin` is the user added when the file lists none
     /// (`admin_email`, `admin_password` from the configuration).
-    pub async fn seed(&self, seeds: &Seeds, admin: Option<SeedUser>) -> Result<SeedReport, SeedError> {
+    pub async fn seed(
+        &self,
+        seeds: &Seeds,
+        admin: Option<SeedUser>,
+    ) -> Result<SeedReport, SeedError> {
         let mut report = self.seed_levels_and_permissions(seeds).await?;
         let ladder = storage::levels::ladder(self.db.conn()).await?;
-        let users: Vec<SeedUser> = if seeds.users.is_empty() { admin.into_iter().collect() } else { seeds.users.clone() };
+        let users: Vec<SeedUser> = if seeds.users.is_empty() {
+            admin.into_iter().collect()
+        } else {
+            seeds.users.clone()
+        };
         for user in users {
             if user.level > ladder.len() {
                 return Err(SeedError::Invalid(format!(
@@ -141,11 +149,21 @@ impl Services {
     }
 
     /// Applies only levels and permissions (what `serve` does on an empty database).
-    pub async fn seed_levels_and_permissions(&self, seeds: &Seeds) -> Result<SeedReport, SeedError> {
+    pub async fn seed_levels_and_permissions(
+        &self,
+        seeds: &Seeds,
+    ) -> Result<SeedReport, SeedError> {
         let conn = self.db.conn();
         let mut report = SeedReport::default();
         for level in &seeds.levels {
-            if storage::levels::insert_if_missing(conn, &level.key, &level.value, &level.description).await? {
+            if storage::levels::insert_if_missing(
+                conn,
+                &level.key,
+                &level.value,
+                &level.description,
+            )
+            .await?
+            {
                 report.levels_added += 1;
             }
         }
@@ -173,7 +191,10 @@ impl Services {
     ) -> Result<Option<Option<String>>, SeedError> {
         let email = Email::parse(&user.email)
             .ok_or_else(|| SeedError::Invalid(format!("'{}' is not a valid email", user.email)))?;
-        if storage::users::find_by_email(self.db.conn(), email.as_str()).await?.is_some() {
+        if storage::users::find_by_email(self.db.conn(), email.as_str())
+            .await?
+            .is_some()
+        {
             return Ok(None);
         }
         let (plain, generated) = match &user.password {
@@ -183,7 +204,9 @@ impl Services {
                 (p.clone(), Some(p))
             }
         };
-        let digest = password::hash(&plain).await.map_err(|e| SeedError::Invalid(e.to_string()))?;
+        let digest = password::hash(&plain)
+            .await
+            .map_err(|e| SeedError::Invalid(e.to_string()))?;
         let tx = self.db.begin().await?;
         let created = storage::users::insert(
             &tx,
@@ -221,8 +244,18 @@ mod tests {
         let seeds = Seeds::parse(DEFAULT_SEEDS).unwrap();
         assert_eq!(seeds.levels.len(), 3);
         assert_eq!(seeds.levels[0].key, "email");
-        assert!(seeds.permissions.iter().any(|p| p.role == "member" && p.path == "api/v2/barong/resource"));
-        assert!(seeds.permissions.iter().any(|p| p.role == "admin" && p.action == "drop"));
+        assert!(
+            seeds
+                .permissions
+                .iter()
+                .any(|p| p.role == "member" && p.path == "api/v2/barong/resource")
+        );
+        assert!(
+            seeds
+                .permissions
+                .iter()
+                .any(|p| p.role == "admin" && p.action == "drop")
+        );
         assert!(Seeds::parse("levels: 3").is_err());
     }
 }
