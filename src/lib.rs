@@ -20,11 +20,13 @@
 //! `config/`.
 
 pub mod app;
+pub mod authz;
 pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod domain;
 pub mod events;
+pub mod grpc;
 pub mod http;
 pub mod observability;
 pub mod services;

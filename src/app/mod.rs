@@ -1,6 +1,6 @@
 //! Composition root: turns a validated `Config` into running listeners. Connects the
-//! database (migrating it), the session store, keys, mail and captcha; binds the
-//! listeners; serves until the shutdown future resolves, then drains in-flight requests.
+//! database (migrating it), the session store, keys, mail, captcha and the edge
+//! decision core; binds the HTTP and gRPC listeners; serves until the shutdown future resolves, then drains in-flight requests.
 //! May import every layer below.
 
 use std::future::Future;
@@ -11,10 +11,13 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::authz::rules::RulesHandle;
+use crate::authz::{Authorizer, AuthzSettings};
 use crate::config::Config;
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::secret_box::SecretBox;
 use crate::events::{MailQueue, Mailer};
+use crate::grpc;
 use crate::http::{self, CookieSettings, HttpState, VersionInfo};
 use crate::services::captcha::CaptchaVerifier;
 use crate::services::seed::{DEFAULT_SEEDS, Seeds};
@@ -26,6 +29,7 @@ use crate::storage::{self, Database};
 pub struct App {
     services: Services,
     http_listener: TcpListener,
+    grpc_listener: TcpListener,
     http_state: HttpState,
 }
 
@@ -91,8 +95,13 @@ impl App {
         let http_listener = TcpListener::bind(config.http_addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.http_addr))?;
+        let grpc_listener = TcpListener::bind(config.grpc_addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.grpc_addr))?;
+        let authz = build_authorizer(config, &services).await?;
         let http_state = HttpState {
             services: services.clone(),
+            authz,
             cookie: Arc::new(CookieSettings {
                 name: config.session_cookie_name.clone(),
                 secure: config.session_cookie_secure,
@@ -103,6 +112,7 @@ impl App {
         Ok(Self {
             services,
             http_listener,
+            grpc_listener,
             http_state,
         })
     }
@@ -110,6 +120,11 @@ impl App {
     /// The bound HTTP address (port 0 in tests resolves here).
     pub fn http_addr(&self) -> anyhow::Result<SocketAddr> {
         Ok(self.http_listener.local_addr()?)
+    }
+
+    /// The bound gRPC address.
+    pub fn grpc_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.grpc_listener.local_addr()?)
     }
 
     /// The use cases, for tests and CLI commands running beside the server.
@@ -122,19 +137,51 @@ impl App {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let addr = self.http_addr()?;
-        tracing::info!(http.addr = %addr, "barong listening");
-        let router = http::router(self.http_state);
-        axum::serve(
-            self.http_listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await?;
+        let (http_addr, grpc_addr) = (self.http_addr()?, self.grpc_addr()?);
+        tracing::info!(http.addr = %http_addr, grpc.addr = %grpc_addr, "barong listening");
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let state = self.http_state;
+        let ext_authz = grpc::ExtAuthz::new(state.authz.clone(), state.trusted_proxies.clone());
+        let grpc_server = grpc::serve(ext_authz, self.grpc_listener, stopped(stop_rx.clone()));
+        let service = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let http_server =
+            axum::serve(self.http_listener, service).with_graceful_shutdown(stopped(stop_rx));
+        let (http_result, grpc_result) = tokio::join!(http_server.into_future(), grpc_server);
+        http_result?;
+        grpc_result?;
         self.services.db.close().await;
         tracing::info!("barong stopped");
         Ok(())
     }
+}
+
+/// The edge decision core over the same database, sessions and keys.
+async fn build_authorizer(config: &Config, services: &Services) -> anyhow::Result<Authorizer> {
+    let rules =
+        RulesHandle::load(config.authz_rules_file.as_deref()).map_err(anyhow::Error::msg)?;
+    let settings = AuthzSettings {
+        cookie_name: config.session_cookie_name.clone(),
+        csrf_protection: config.csrf_protection,
+        bind_user_agent: config.session_bind_user_agent,
+        nonce_window_ms: config.apikey_nonce_window_ms,
+        jwt_expire_secs: config.jwt_expire,
+    };
+    Ok(Authorizer::new(
+        settings,
+        rules,
+        services.sessions.clone(),
+        services.db.clone(),
+        services.jwt.clone(),
+        services.secrets.clone(),
+    )
+    .await?)
 }
 
 /// Version, commit and build date embedded by `build.rs`.

@@ -1,5 +1,6 @@
-//! Command line: `serve`, `migrate`, `seed`. Each subcommand lives in its own file.
+//! Command line: `serve`, `migrate`, `seed`, `keys rotate`. Each subcommand lives in its own file.
 
+mod keys;
 mod migrate;
 mod seed;
 mod serve;
@@ -35,6 +36,19 @@ pub enum Command {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Manage the JWT signing keys.
+    Keys {
+        /// What to do with the keys.
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+}
+
+/// `barong keys` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Generate a new signing key; the previous key stays in the JWKS for verification.
+    Rotate,
 }
 
 /// Runs the parsed command.
@@ -45,5 +59,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve::run(&config).await,
         Command::Migrate => migrate::run(&config).await,
         Command::Seed { file } => seed::run(&config, file.as_deref()).await,
+        Command::Keys {
+            action: KeysAction::Rotate,
+        } => keys::rotate(&config),
     }
 }

@@ -103,6 +103,16 @@ pub struct Config {
     pub token_expire: u64,
     /// Comma-separated CIDRs whose `X-Forwarded-For` is trusted.
     pub trusted_proxies: String,
+    /// Barong `authz_rules.yml` file; unset: Barong's default rules.
+    pub authz_rules_file: Option<PathBuf>,
+    /// Accepted distance between an API-key nonce and now, in milliseconds.
+    pub apikey_nonce_window_ms: i64,
+    /// Require `X-CSRF-Token` on cookie-authenticated writes.
+    pub csrf_protection: bool,
+    /// Deny a session used from another user agent than at login.
+    pub session_bind_user_agent: bool,
+    /// Lifetime of upstream JWTs in seconds.
+    pub jwt_expire: u64,
     /// Captcha provider for sign-up and log-in.
     pub captcha_provider: CaptchaProvider,
     /// reCAPTCHA secret key.
@@ -164,6 +174,12 @@ impl Config {
         let invalid = |msg: &str| Err(ConfigError::Invalid(msg.to_owned()));
         if self.session_expire == 0 {
             return invalid("session_expire must be a positive number of seconds");
+        }
+        if self.jwt_expire < 10 {
+            return invalid("jwt_expire must be at least 10 seconds");
+        }
+        if self.apikey_nonce_window_ms <= 0 {
+            return invalid("apikey_nonce_window_ms must be positive");
         }
         if self.token_expire == 0 {
             return invalid("token_expire must be a positive number of seconds");

@@ -13,6 +13,7 @@ const OPTIONAL_KEYS: &[&str] = &[
     "database_url",
     "redis_url",
     "jwt_private_key_file",
+    "authz_rules_file",
     "smtp_url",
     "secret_key",
     "secret_keys_retired",

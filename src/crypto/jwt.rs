@@ -33,15 +33,45 @@ pub enum KeyError {
 #[error("jwt: {0}")]
 pub struct JwtError(#[from] jsonwebtoken::errors::Error);
 
-/// Signing and verification keys derived from one RSA private key.
+/// A public key that still verifies tokens (the current one, or the one before the
+/// last rotation).
+#[derive(Clone)]
+pub struct PublicKey {
+    /// Key id.
+    pub kid: String,
+    /// Big-endian RSA modulus.
+    pub modulus: Vec<u8>,
+    /// Big-endian RSA exponent.
+    pub exponent: Vec<u8>,
+    decoding: DecodingKey,
+}
+
+/// The signing key and every key still accepted for verification.
 #[derive(Clone)]
 pub struct JwtKeys {
     encoding: EncodingKey,
-    decoding: DecodingKey,
     kid: String,
-    modulus: Vec<u8>,
-    exponent: Vec<u8>,
     public_pem: String,
+    published: Vec<PublicKey>,
+}
+
+/// Where the previous key of a key file is kept after `barong keys rotate`.
+pub fn previous_path(current: &Path) -> std::path::PathBuf {
+    current.with_extension("previous.pem")
+}
+
+/// Moves the current key aside as the previous one and writes a fresh key; tokens
+/// signed with the old key keep verifying until they expire.
+pub fn rotate(file: Option<&Path>, data_dir: &Path) -> std::io::Result<()> {
+    let current = key_path(file, data_dir);
+    if current.exists() {
+        std::fs::rename(&current, previous_path(&current))?;
+    }
+    super::key_file::read_or_create(&current, generate_pem).map(|_| ())
+}
+
+fn key_path(file: Option<&Path>, data_dir: &Path) -> std::path::PathBuf {
+    file.map_or_else(|| data_dir.join("jwt_private_key.pem"), Path::to_path_buf)
 }
 
 impl JwtKeys {
@@ -79,13 +109,17 @@ impl JwtKeys {
         let modulus = private.n().to_bytes_be();
         let exponent = private.e().to_bytes_be();
         let kid = super::sha256_hex(&modulus)[..16].to_owned();
-        Ok(Self {
-            encoding,
-            decoding,
-            kid,
+        let public = PublicKey {
+            kid: kid.clone(),
             modulus,
             exponent,
+            decoding,
+        };
+        Ok(Self {
+            encoding,
+            kid,
             public_pem,
+            published: vec![public],
         })
     }
 
@@ -100,9 +134,9 @@ impl JwtKeys {
         &self.public_pem
     }
 
-    /// Big-endian modulus and exponent, for a JWKS document.
-    pub fn public_components(&self) -> (&[u8], &[u8]) {
-        (&self.modulus, &self.exponent)
+    /// The keys a verifier should accept (current first), for the JWKS document.
+    pub fn published(&self) -> &[PublicKey] {
+        &self.published
     }
 
     /// Signs `claims` with RS256.
@@ -112,13 +146,20 @@ impl JwtKeys {
         Ok(jsonwebtoken::encode(&header, claims, &self.encoding)?)
     }
 
-    /// Verifies an RS256 token under `validation` and returns its claims.
+    /// Verifies a token under `validation` with the published key its `kid` names (the
+    /// current key when it names none) and returns its claims.
     pub fn verify<T: DeserializeOwned>(
         &self,
         token: &str,
         validation: &Validation,
     ) -> Result<T, JwtError> {
-        Ok(jsonwebtoken::decode::<T>(token, &self.decoding, validation)?.claims)
+        let header = jsonwebtoken::decode_header(token)?;
+        let key = match header.kid {
+            Some(kid) => self.published.iter().find(|k| k.kid == kid),
+            None => self.published.first(),
+        }
+        .ok_or_else(|| JwtError(jsonwebtoken::errors::ErrorKind::InvalidKeyFormat.into()))?;
+        Ok(jsonwebtoken::decode::<T>(token, &key.decoding, validation)?.claims)
     }
 }
 

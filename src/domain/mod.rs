@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod client;
+pub mod client_ip;
 pub mod email;
 #[path = "/tmp/stubs/email_format.rs"]
 pub mod email_format;

@@ -39,53 +39,11 @@ impl FromRequestParts<HttpState> for Client {
     }
 }
 
-/// Resolves the client IP through trusted proxies.
+/// Resolves the client IP of an HTTP request through trusted proxies.
 pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
-    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
-    if !is_trusted(&peer) {
-        return peer;
-    }
-    let hops: Vec<IpAddr> = headers
+    let values = headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    hops.iter()
-        .rev()
-        .find(|ip| !is_trusted(ip))
-        .or(hops.first())
-        .copied()
-        .unwrap_or(peer)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn forwarded_for_only_counts_behind_trusted_proxies() {
-        let trusted: Vec<IpNet> = vec![
-            "127.0.0.0/8".parse().unwrap(),
-            "10.0.0.0/8".parse().unwrap(),
-        ];
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "x-forwarded-for",
-            "1.2.3.4, 5.6.7.8, 10.0.0.2".parse().unwrap(),
-        );
-        assert_eq!(
-            client_ip("127.0.0.1".parse().unwrap(), &headers, &trusted).to_string(),
-            "5.6.7.8"
-        );
-        assert_eq!(
-            client_ip("9.9.9.9".parse().unwrap(), &headers, &trusted).to_string(),
-            "9.9.9.9"
-        );
-        assert_eq!(
-            client_ip("127.0.0.1".parse().unwrap(), &HeaderMap::new(), &trusted).to_string(),
-            "127.0.0.1"
-        );
-    }
+        .filter_map(|v| v.to_str().ok());
+    crate::domain::client_ip::resolve(peer, values, trusted)
 }

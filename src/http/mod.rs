@@ -1,21 +1,26 @@
-//! HTTP front end (axum on hyper): the identity API under `/api/v2/identity`, health,
-//! the OpenAPI document, and Barong's catch-all 404. Handlers parse and validate
+//! HTTP front end (axum on hyper): the edge check for nginx/Traefik (`/api/v2/auth`),
+//! the identity and resource APIs, JWKS, health, the OpenAPI document, and Barong's
+//! catch-all 404. Handlers parse and validate
 //! parameters, call `services`, and render results and errors in Barong's shapes.
-//! Imports: `services`, `sessions` (types only), `config`, `domain`.
+//! Imports: `services`, `authz`, `sessions` (types only), `config`, `domain`.
 
+mod auth;
 pub mod client_info;
+pub mod current_user;
 pub mod error;
 mod health;
 pub mod identity;
+mod jwks;
 mod openapi;
 pub mod params;
+mod resource;
 pub mod session_cookie;
 mod state;
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json};
-use axum::routing::get;
+use axum::routing::{any, get};
 use tower_http::trace::TraceLayer;
 
 pub use state::{CookieSettings, HttpState, VersionInfo};
@@ -24,9 +29,13 @@ pub use state::{CookieSettings, HttpState, VersionInfo};
 pub fn router(state: HttpState) -> Router {
     let api = Router::new()
         .nest("/identity", identity::router())
+        .nest("/resource", resource::router())
+        .route("/auth", any(auth::check))
+        .route("/auth/{*path}", any(auth::check))
         .route("/openapi.json", get(openapi::openapi_json));
     Router::new()
         .nest("/api/v2", api)
+        .route("/.well-known/jwks.json", get(jwks::jwks))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .fallback(not_found)

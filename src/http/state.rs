@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use ipnet::IpNet;
 
+use crate::authz::Authorizer;
 use crate::services::Services;
 
 /// How the session cookie is written.
@@ -33,6 +34,8 @@ pub struct VersionInfo {
 pub struct HttpState {
     /// Use cases.
     pub services: Services,
+    /// The edge decision core.
+    pub authz: Authorizer,
     /// Session cookie settings.
     pub cookie: Arc<CookieSettings>,
     /// Proxies whose `X-Forwarded-For` is believed.

@@ -6,6 +6,7 @@
 //! here and in caches beside it. Imports: `crypto`, `domain`.
 
 mod memory;
+pub mod nonce_guard;
 mod redis_store;
 
 use std::time::Duration;
@@ -16,6 +17,7 @@ use crate::crypto;
 use crate::domain::ClientInfo;
 
 pub use memory::MemoryStore;
+pub use nonce_guard::NonceGuard;
 pub use redis_store::RedisStore;
 
 /// `last_seen_at` is rewritten at most this often, so a busy session does not turn

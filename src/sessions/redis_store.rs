@@ -40,6 +40,16 @@ impl RedisStore {
         })
     }
 
+    /// The shared connection (nonce guard and caches reuse it).
+    pub fn connection(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+
+    /// The key prefix.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     fn session_key(&self, key: &str) -> String {
         format!("{}session:{key}", self.prefix)
     }

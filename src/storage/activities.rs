@@ -34,6 +34,53 @@ pub async fn insert_user_activity(
     Ok(())
 }
 
+/// An `admin`-category activity (written by the edge check for AUDIT and denials).
+#[derive(Debug, Clone)]
+pub struct AdminActivity {
+    /// Acting user's internal id.
+    pub user_id: i64,
+    /// Target user's uid, if the request named one.
+    pub target_uid: Option<String>,
+    /// Client IP.
+    pub user_ip: String,
+    /// User agent.
+    pub user_agent: String,
+    /// Topic.
+    pub topic: String,
+    /// create/read/update/delete/system.
+    pub action: String,
+    /// `succeed` or `denied`.
+    pub result: String,
+    /// JSON with secrets redacted.
+    pub data: Option<String>,
+}
+
+/// Appends admin activities in one statement.
+pub async fn insert_admin_activities(
+    conn: &impl Conn,
+    rows: Vec<AdminActivity>,
+) -> Result<(), StorageError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let at = now();
+    let models = rows.into_iter().map(|a| activities::ActiveModel {
+        user_id: Set(a.user_id),
+        target_uid: Set(a.target_uid),
+        category: Set(Some("admin".to_owned())),
+        user_ip: Set(a.user_ip),
+        user_agent: Set(a.user_agent.chars().take(255).collect()),
+        topic: Set(a.topic),
+        action: Set(a.action),
+        result: Set(a.result),
+        data: Set(a.data),
+        created_at: Set(at),
+        ..Default::default()
+    });
+    Activities::insert_many(models).exec(conn).await?;
+    Ok(())
+}
+
 /// Every activity of a user, newest first.
 pub async fn list_for_user(conn: &impl Conn, user_id: i64) -> Result<Vec<Activity>, StorageError> {
     Ok(Activities::find()

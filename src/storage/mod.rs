@@ -5,8 +5,10 @@
 //! Imports: `domain`.
 
 pub mod activities;
+pub mod apikeys;
 pub mod entities;
 mod error;
+pub mod invalidations;
 pub mod labels;
 pub mod levels;
 pub mod permissions;

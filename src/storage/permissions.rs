@@ -3,7 +3,7 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use super::entities::permissions::{self, Entity as Permissions};
-use super::{Conn, StorageError, now};
+use super::{Conn, StorageError, invalidations, now};
 
 pub use permissions::Model as Permission;
 
@@ -63,5 +63,11 @@ pub async fn insert_if_missing(conn: &impl Conn, new: NewPermission) -> Result<b
     }
     .insert(conn)
     .await?;
+    invalidations::publish(conn, invalidations::PERMISSIONS, "").await?;
     Ok(true)
+}
+
+/// Every row, for the edge's in-memory table.
+pub async fn list_all(conn: &impl Conn) -> Result<Vec<Permission>, StorageError> {
+    Ok(Permissions::find().all(conn).await?)
 }

@@ -3,7 +3,7 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 
 use super::entities::users::{self, Entity as Users};
-use super::{Conn, StorageError, now};
+use super::{Conn, StorageError, invalidations, now};
 
 pub use users::Model as User;
 
@@ -98,7 +98,7 @@ pub async fn enable_otp(
         .filter(users::Column::Id.eq(id))
         .exec(conn)
         .await?;
-    Ok(())
+    publish_change(conn, id).await
 }
 
 /// Records `step` as the last accepted TOTP step, only if it is newer than the stored
@@ -130,5 +130,13 @@ async fn update_column(
         .filter(users::Column::Id.eq(id))
         .exec(conn)
         .await?;
+    publish_change(conn, id).await
+}
+
+/// Tells every instance's edge cache that this user changed.
+async fn publish_change(conn: &impl Conn, id: i64) -> Result<(), StorageError> {
+    if let Some(user) = find_by_id(conn, id).await? {
+        invalidations::publish(conn, invalidations::USER, &user.uid).await?;
+    }
     Ok(())
 }

@@ -28,6 +28,7 @@ pub enum Db {
 /// One running app.
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub grpc_addr: SocketAddr,
     pub client: reqwest::Client,
     pub services: Services,
     pub data_dir: tempfile::TempDir,
@@ -144,6 +145,7 @@ impl TestApp {
                 data_dir.path().display().to_string(),
             ),
             ("BARONG_HTTP_ADDR".into(), "127.0.0.1:0".into()),
+            ("BARONG_GRPC_ADDR".into(), "127.0.0.1:0".into()),
             ("BARONG_DATABASE_URL".into(), database_url),
             (
                 "BARONG_JWT_PRIVATE_KEY_FILE".into(),
@@ -163,6 +165,7 @@ impl TestApp {
         let config = Config::from_sources(None, env).unwrap();
         let app = App::build(&config).await.unwrap();
         let addr = app.http_addr().unwrap();
+        let grpc_addr = app.grpc_addr().unwrap();
         let services = app.services();
         tokio::spawn(app.run(std::future::pending()));
         let client = reqwest::Client::builder()
@@ -175,6 +178,7 @@ impl TestApp {
         );
         Self {
             addr,
+            grpc_addr,
             client,
             services,
             data_dir,

@@ -5,11 +5,14 @@
 //! (SQLite + memory always; PostgreSQL, MariaDB and Redis when their
 //! `BARONG_TEST_*_URL` variables are set, as `.ci/run` does).
 
+mod authz_parity;
 mod captcha;
+mod cli;
 mod general;
 mod helpers;
 mod identity_email;
 mod identity_password;
 mod identity_sessions;
 mod identity_signup;
+mod mail_delivery;
 mod storage_backends;

@@ -2,6 +2,8 @@
 //! to build queries; services receive the `Model` structs as plain data.
 
 pub mod activities;
+pub mod apikeys;
+pub mod cache_invalidations;
 pub mod labels;
 pub mod levels;
 pub mod permissions;

@@ -1,0 +1,90 @@
+//! Every way the edge check can refuse a request, and what each means on the wire: the
+//! Barong error key, the HTTP status (nginx auth_request, and Envoy's denied response)
+//! and the gRPC status code in Envoy's `CheckResponse`, in one table.
+
+/// Why a request is denied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DenyReason {
+    /// The path matches a `block` rule.
+    PermissionDenied,
+    /// No or unknown session (or the API-key owner is not active, Barong's key).
+    InvalidSession,
+    /// The session's user is not active.
+    UserNotActive,
+    /// An API-key header is missing or blank.
+    InvalidApiKeyHeaders,
+    /// No API key with that kid.
+    UnexistentApiKey,
+    /// HMAC signature mismatch.
+    InvalidSignature,
+    /// Key state is not `active`.
+    ApiKeyNotActive,
+    /// The key owner has 2FA off.
+    Disabled2fa,
+    /// RBAC denial.
+    InvalidPermission,
+    /// Nonce is not a fresh millisecond timestamp, or was already used (ours).
+    InvalidNonce,
+    /// Cookie-authenticated write without the session's CSRF token (ours).
+    InvalidCsrfToken,
+    /// The path cannot be normalised (bad encoding, `..` above the root) (ours).
+    InvalidPath,
+}
+
+/// gRPC status codes used in `CheckResponse.status`.
+pub mod grpc_code {
+    /// Allowed.
+    pub const OK: i32 = 0;
+    /// Denied for lack of valid credentials.
+    pub const UNAUTHENTICATED: i32 = 16;
+    /// Denied by policy.
+    pub const PERMISSION_DENIED: i32 = 7;
+    /// Malformed request.
+    pub const INVALID_ARGUMENT: i32 = 3;
+    /// We could not decide (fail closed).
+    pub const UNAVAILABLE: i32 = 14;
+}
+
+impl DenyReason {
+    /// `(Barong key, HTTP status, gRPC code)`.
+    pub fn wire(self) -> (&'static str, u16, i32) {
+        use grpc_code::*;
+        match self {
+            Self::PermissionDenied => ("authz.permission_denied", 401, PERMISSION_DENIED),
+            Self::InvalidSession => ("authz.invalid_session", 401, UNAUTHENTICATED),
+            Self::UserNotActive => ("authz.user_not_active", 401, UNAUTHENTICATED),
+            Self::InvalidApiKeyHeaders => ("authz.invalid_api_key_headers", 422, INVALID_ARGUMENT),
+            Self::UnexistentApiKey => ("authz.unexistent_apikey", 401, UNAUTHENTICATED),
+            Self::InvalidSignature => ("authz.invalid_signature", 401, UNAUTHENTICATED),
+            Self::ApiKeyNotActive => ("authz.apikey_not_active", 401, UNAUTHENTICATED),
+            Self::Disabled2fa => ("authz.disabled_2fa", 401, UNAUTHENTICATED),
+            Self::InvalidPermission => ("authz.invalid_permission", 401, PERMISSION_DENIED),
+            Self::InvalidNonce => ("authz.invalid_nonce", 401, UNAUTHENTICATED),
+            Self::InvalidCsrfToken => ("authz.invalid_csrf_token", 403, PERMISSION_DENIED),
+            Self::InvalidPath => ("authz.invalid_path", 400, INVALID_ARGUMENT),
+        }
+    }
+
+    /// Barong's error key.
+    pub fn key(self) -> &'static str {
+        self.wire().0
+    }
+
+    /// HTTP status.
+    pub fn http_status(self) -> u16 {
+        self.wire().1
+    }
+
+    /// gRPC status code.
+    pub fn grpc_code(self) -> i32 {
+        self.wire().2
+    }
+
+    /// The JSON body, Barong's shape.
+    pub fn body(self) -> String {
+        format!("{{\"errors\":[\"{}\"]}}", self.key())
+    }
+}
+
+/// The body and statuses of a fail-closed answer when a dependency is down.
+pub const UNAVAILABLE_KEY: &str = "authz.unavailable";

@@ -1,0 +1,88 @@
+//! What the edge keeps in memory about users and API keys: the few fields a decision
+//! and the upstream JWT need, loaded once and dropped when the change feed says so.
+
+use crate::storage::apikeys::ApiKey;
+use crate::storage::users::User;
+
+/// A user as the edge sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSnapshot {
+    /// Internal id.
+    pub id: i64,
+    /// uid.
+    pub uid: String,
+    /// Email.
+    pub email: String,
+    /// Role.
+    pub role: String,
+    /// Level.
+    pub level: i32,
+    /// State.
+    pub state: String,
+    /// 2FA on.
+    pub otp: bool,
+    /// Referrer's internal id.
+    pub referral_id: Option<i64>,
+}
+
+impl From<User> for UserSnapshot {
+    fn from(u: User) -> Self {
+        Self {
+            id: u.id,
+            uid: u.uid,
+            email: u.email,
+            role: u.role,
+            level: u.level,
+            state: u.state,
+            otp: u.otp,
+            referral_id: u.referral_id,
+        }
+    }
+}
+
+impl UserSnapshot {
+    /// The claim values, so a cached upstream token is reused only while they hold.
+    pub fn fingerprint(&self) -> String {
+        format!(
+            "{}|{}|{}|{}|{:?}",
+            self.email, self.role, self.level, self.state, self.referral_id
+        )
+    }
+}
+
+/// An API key as the edge sees it (the secret decrypted, in memory only).
+#[derive(Clone)]
+pub struct KeySnapshot {
+    /// Key id.
+    pub kid: String,
+    /// Owner's uid.
+    pub owner_uid: String,
+    /// HS256/384/512.
+    pub algorithm: String,
+    /// `active` or not.
+    pub state: String,
+    /// HMAC secret.
+    pub secret: String,
+}
+
+impl KeySnapshot {
+    /// Builds a snapshot from a row, its decrypted secret and its owner.
+    pub fn new(key: ApiKey, secret: String, owner_uid: String) -> Self {
+        Self {
+            kid: key.kid,
+            owner_uid,
+            algorithm: key.algorithm,
+            state: key.state,
+            secret,
+        }
+    }
+}
+
+impl std::fmt::Debug for KeySnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeySnapshot")
+            .field("kid", &self.kid)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,115 @@
+//! The JWT handed to upstream services: Barong's claims in Barong's order, RS256 with a
+//! `kid`. A token for the same user and the same claim values is reused while more than
+//! half of its lifetime is left, so an allowed check rarely pays for an RSA signature.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::future::Cache;
+use serde::Serialize;
+
+use super::snapshot::UserSnapshot;
+use crate::crypto::jwt::JwtKeys;
+use crate::crypto::random;
+
+/// Claims of the upstream token (field order is the serialisation order).
+#[derive(Debug, Serialize)]
+pub struct UpstreamClaims<'a> {
+    /// Issued at.
+    pub iat: i64,
+    /// Expiry.
+    pub exp: i64,
+    /// Always `session`.
+    pub sub: &'static str,
+    /// Always `barong`.
+    pub iss: &'static str,
+    /// `["peatio","barong"]`.
+    pub aud: [&'static str; 2],
+    /// 20 random hex characters.
+    pub jti: String,
+    /// User uid.
+    pub uid: &'a str,
+    /// Email.
+    pub email: &'a str,
+    /// Role.
+    pub role: &'a str,
+    /// Level.
+    pub level: i32,
+    /// State.
+    pub state: &'a str,
+    /// Referrer's internal id.
+    pub referral_id: Option<i64>,
+}
+
+#[derive(Clone)]
+struct Minted {
+    fingerprint: String,
+    token: Arc<str>,
+    refresh_at: i64,
+}
+
+/// Mints and reuses upstream tokens.
+#[derive(Clone)]
+pub struct UpstreamTokens {
+    keys: Arc<JwtKeys>,
+    lifetime: i64,
+    cache: Cache<String, Minted>,
+}
+
+impl UpstreamTokens {
+    /// Tokens valid `lifetime_secs`, signed with `keys`.
+    pub fn new(keys: Arc<JwtKeys>, lifetime_secs: u64) -> Self {
+        let lifetime = i64::try_from(lifetime_secs).unwrap_or(300).max(2);
+        let cache = Cache::builder()
+            .max_capacity(1_000_000)
+            .time_to_live(Duration::from_secs(lifetime_secs.max(2)))
+            .build();
+        Self {
+            keys,
+            lifetime,
+            cache,
+        }
+    }
+
+    /// A token for `user`, reused when fresh enough.
+    pub async fn token_for(
+        &self,
+        user: &UserSnapshot,
+    ) -> Result<Arc<str>, crate::crypto::jwt::JwtError> {
+        let now = chrono::Utc::now().timestamp();
+        let fingerprint = user.fingerprint();
+        if let Some(m) = self.cache.get(&user.uid).await
+            && m.fingerprint == fingerprint
+            && now < m.refresh_at
+        {
+            return Ok(m.token);
+        }
+        let claims = UpstreamClaims {
+            iat: now,
+            exp: now + self.lifetime,
+            sub: "session",
+            iss: "barong",
+            aud: ["peatio", "barong"],
+            jti: random::hex_token(10),
+            uid: &user.uid,
+            email: &user.email,
+            role: &user.role,
+            level: user.level,
+            state: &user.state,
+            referral_id: user.referral_id,
+        };
+        let token: Arc<str> = self.keys.sign(&claims)?.into();
+        let minted = Minted {
+            fingerprint,
+            token: token.clone(),
+            refresh_at: now + self.lifetime / 2,
+        };
+        self.cache.insert(user.uid.clone(), minted).await;
+        Ok(token)
+    }
+
+    /// Drops the cached token of a user whose claims changed.
+    pub async fn forget(&self, uid: &str) {
+        self.cache.invalidate(uid).await;
+    }
+}

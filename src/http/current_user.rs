@@ -1,0 +1,59 @@
+//! `CurrentUser`: the extractor resource and admin handlers take. It is built only from
+//! the JWT the gateway injected, verified exactly as upstream services verify it
+//! (RS256 pinned, `exp` required, `sub` = `session`, `iss` = `barong`, `aud` contains
+//! `barong`), so these routes are reachable only through the gateway or with a valid
+//! token. Failure: 401 `jwt.decode_and_verify`.
+
+use axum::extract::FromRequestParts;
+use axum::http::{StatusCode, header, request::Parts};
+use jsonwebtoken::{Algorithm, Validation};
+use serde::Deserialize;
+
+use super::error::ApiError;
+use super::state::HttpState;
+
+/// The caller, as the verified token says.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CurrentUser {
+    /// uid.
+    pub uid: String,
+    /// Email.
+    pub email: String,
+    /// Role.
+    pub role: String,
+    /// Level.
+    pub level: i32,
+    /// State at the time the token was minted.
+    pub state: String,
+}
+
+fn rejected() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "jwt.decode_and_verify")
+}
+
+impl FromRequestParts<HttpState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &HttpState,
+    ) -> Result<Self, Self::Rejection> {
+        let value = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(rejected)?;
+        let token = value.strip_prefix("Bearer ").ok_or_else(rejected)?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        validation.sub = Some("session".to_owned());
+        validation.set_issuer(&["barong"]);
+        validation.set_audience(&["barong"]);
+        state
+            .services
+            .jwt
+            .verify::<CurrentUser>(token.trim(), &validation)
+            .map_err(|_| rejected())
+    }
+}

@@ -1,0 +1,158 @@
+//! The `barong` binary as an operator runs it: migrate, seed (idempotent), serve with a
+//! graceful stop on SIGTERM, and a clear message for bad configuration.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn barong(data_dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_barong"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("BARONG_DATA_DIR", data_dir)
+        .env("BARONG_LOG_LEVEL", "warn");
+    cmd
+}
+
+#[test]
+fn migrate_then_seed_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = barong(dir.path()).arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("barong.sqlite").exists());
+    let out = barong(dir.path())
+        .args(["seed"])
+        .env("BARONG_ADMIN_PASSWORD", crate::helpers::PASSWORD)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("levels added: 3, permissions added: 94, users created: 1"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("created admin@barong.io"), "{stdout}");
+    assert!(
+        !stdout.contains(crate::helpers::PASSWORD),
+        "a given password is never printed"
+    );
+    let out = barong(dir.path()).arg("seed").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("levels added: 0, permissions added: 0, users created: 0"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn seed_file_in_barong_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("seeds.yml");
+    std::fs::write(
+        &file,
+        "levels:\n  - { key: email, value: verified, description: e }\n  - { key: phone, value: verified, description: p }\n\
+         users:\n  - { email: ops@barong.test, role: superadmin, state: active, level: 2 }\n\
+         permissions:\n  - { role: superadmin, verb: all, path: api/v2, action: accept }\n",
+    )
+    .unwrap();
+    let out = barong(dir.path())
+        .args(["seed", "--file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("levels added: 2, permissions added: 1, users created: 1"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("created ops@barong.test with generated password: "),
+        "{stdout}"
+    );
+    std::fs::write(&file, "levels: [oops").unwrap();
+    let out = barong(dir.path())
+        .args(["seed", "--file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("seeds file"));
+}
+
+#[test]
+fn bad_configuration_stops_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = barong(dir.path())
+        .arg("serve")
+        .env("BARONG_SESSION_EXPIRE", "half an hour")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("BARONG_SESSION_EXPIRE must be an integer"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn serve_answers_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut child = barong(dir.path())
+        .arg("serve")
+        .env("BARONG_HTTP_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/api/v2/identity/ping");
+    let mut up = false;
+    for _ in 0..100 {
+        if reqwest::get(&url).await.is_ok_and(|r| r.status() == 200) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(up, "serve did not answer");
+    for file in ["barong.sqlite", "jwt_private_key.pem", "secret.key"] {
+        assert!(
+            dir.path().join(file).exists(),
+            "{file} created on first start"
+        );
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut exited = None;
+    for _ in 0..50 {
+        if let Some(s) = child.try_wait().unwrap() {
+            exited = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    assert!(
+        exited.is_some_and(|s| s.success()),
+        "graceful exit 0 on SIGTERM: {exited:?}"
+    );
+}
