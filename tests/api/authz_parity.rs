@@ -530,6 +530,9 @@ async fn parity_table_through_both_adapters() {
     }
 }
 
+/// (topic, action, result, data, target_uid) of an admin activity.
+type AuditRow = (String, String, String, Option<String>, Option<String>);
+
 #[tokio::test]
 async fn audit_and_denials_are_recorded_without_secrets() {
     let app = TestApp::spawn().await;
@@ -552,7 +555,7 @@ async fn audit_and_denials_are_recorded_without_secrets() {
         Outcome::Deny(401, _)
     ));
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let rows: Vec<(String, String, String, Option<String>, Option<String>)> = {
+    let rows: Vec<AuditRow> = {
         use barong::storage::entities::activities;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
         activities::Entity::find()
