@@ -15,4 +15,6 @@ mod identity_password;
 mod identity_sessions;
 mod identity_signup;
 mod mail_delivery;
+mod nginx;
+mod redis_outage;
 mod storage_backends;
