@@ -47,7 +47,8 @@ async fn upstream() -> (u16, Seen) {
     (port, seen)
 }
 
-struct Nginx(Child, tempfile::TempDir);
+/// The nginx process and its prefix folder (kept until nginx stops).
+struct Nginx(Child, #[allow(dead_code)] tempfile::TempDir);
 
 impl Drop for Nginx {
     /// SIGTERM lets the master stop its workers; SIGKILL would orphan them.
