@@ -163,7 +163,7 @@ impl App {
 }
 
 /// The edge decision core over the same database, sessions and keys.
-async fn build_authorizer(config: &Config, services: &Services) -> anyhow::Result<Authorizer> {
+pub async fn build_authorizer(config: &Config, services: &Services) -> anyhow::Result<Authorizer> {
     let rules =
         RulesHandle::load(config.authz_rules_file.as_deref()).map_err(anyhow::Error::msg)?;
     let settings = AuthzSettings {
