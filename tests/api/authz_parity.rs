@@ -712,3 +712,27 @@ async fn nginx_style_original_uri_and_method_headers() {
             .starts_with("Bearer ")
     );
 }
+
+#[tokio::test]
+async fn grpc_health_reports_the_authorization_service_serving() {
+    use tonic_health::pb::HealthCheckRequest;
+    use tonic_health::pb::health_client::HealthClient;
+    let app = TestApp::spawn().await;
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", app.grpc_addr))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut client = HealthClient::new(channel);
+    let service = "envoy.service.auth.v3.Authorization".to_owned();
+    let status = client
+        .check(HealthCheckRequest { service })
+        .await
+        .unwrap()
+        .into_inner()
+        .status;
+    assert_eq!(
+        status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
+}
