@@ -49,7 +49,11 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
     )
     .await
     .context("redis")?;
-    let jwt = JwtKeys::load_or_generate(config.jwt_private_key_file.as_deref(), &config.data_dir)?;
+    let jwt = JwtKeys::load_or_generate(
+        config.jwt_private_key_file.as_deref(),
+        &config.data_dir,
+        config.jwt_algorithm.to_jwt(),
+    )?;
     let secrets = SecretBox::load_or_generate(
         config.secret_key.as_ref().map(|s| s.expose()),
         config.secret_keys_retired.as_ref().map(|s| s.expose()),

@@ -46,6 +46,28 @@ pub enum CaptchaProvider {
     Geetest,
 }
 
+/// Algorithms barong signs JWTs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum JwtAlgorithm {
+    /// RSA-2048 with SHA-256 (Barong's).
+    RS256,
+    /// ECDSA P-256 with SHA-256.
+    ES256,
+    /// Ed25519.
+    EdDSA,
+}
+
+impl JwtAlgorithm {
+    /// The jsonwebtoken algorithm.
+    pub fn to_jwt(self) -> jsonwebtoken::Algorithm {
+        match self {
+            Self::RS256 => jsonwebtoken::Algorithm::RS256,
+            Self::ES256 => jsonwebtoken::Algorithm::ES256,
+            Self::EdDSA => jsonwebtoken::Algorithm::EdDSA,
+        }
+    }
+}
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -113,6 +135,8 @@ pub struct Config {
     pub session_bind_user_agent: bool,
     /// Lifetime of upstream JWTs in seconds.
     pub jwt_expire: u64,
+    /// JWT signing algorithm.
+    pub jwt_algorithm: JwtAlgorithm,
     /// Captcha provider for sign-up and log-in.
     pub captcha_provider: CaptchaProvider,
     /// reCAPTCHA secret key.

@@ -1,6 +1,6 @@
 //! `CurrentUser`: the extractor resource and admin handlers take. It is built only from
 //! the JWT the gateway injected, verified exactly as upstream services verify it
-//! (RS256 pinned, `exp` required, `sub` = `session`, `iss` = `barong`, `aud` contains
+//! (algorithm pinned to our key, `exp` required, `sub` = `session`, `iss` = `barong`, `aud` contains
 //! `barong`), so these routes are reachable only through the gateway or with a valid
 //! token. Failure: 401 `jwt.decode_and_verify`.
 

@@ -11,6 +11,7 @@ use envoy_types::pb::envoy::service::auth::v3::authorization_client::Authorizati
 use envoy_types::pb::envoy::service::auth::v3::check_response::HttpResponse;
 use envoy_types::pb::envoy::service::auth::v3::{AttributeContext, CheckRequest};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+
 use sea_orm::ConnectionTrait;
 use serde_json::Value;
 
@@ -134,23 +135,18 @@ pub async fn via_grpc(app: &TestApp, probe: &Probe) -> Outcome {
 /// Verifies an injected `Bearer` token with the JWKS, as an upstream service would.
 pub async fn verify_with_jwks(app: &TestApp, authorization: &str) -> Value {
     let token = authorization.strip_prefix("Bearer ").expect("Bearer token");
-    let jwks: Value = app
+    let jwks: jsonwebtoken::jwk::JwkSet = app
         .get("/.well-known/jwks.json")
         .await
         .json()
         .await
         .unwrap();
-    let kid = jsonwebtoken::decode_header(token).unwrap().kid.unwrap();
-    let jwk = jwks["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["kid"] == kid.as_str())
-        .unwrap();
-    let key =
-        DecodingKey::from_rsa_components(jwk["n"].as_str().unwrap(), jwk["e"].as_str().unwrap())
-            .unwrap();
-    let mut validation = Validation::new(Algorithm::RS256);
+    let header = jsonwebtoken::decode_header(token).unwrap();
+    let jwk = jwks
+        .find(header.kid.as_deref().unwrap())
+        .expect("kid published");
+    let key = DecodingKey::from_jwk(jwk).unwrap();
+    let mut validation = Validation::new(header.alg);
     validation.set_audience(&["peatio"]);
     validation.set_issuer(&["barong"]);
     validation.sub = Some("session".into());
@@ -735,4 +731,46 @@ async fn grpc_health_reports_the_authorization_service_serving() {
         status,
         tonic_health::pb::health_check_response::ServingStatus::Serving as i32
     );
+}
+
+#[tokio::test]
+async fn es256_and_eddsa_keys_sign_every_token() {
+    for (name, alg) in [("ES256", Algorithm::ES256), ("EdDSA", Algorithm::EdDSA)] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("key.pem");
+        std::fs::write(&file, barong::crypto::jwt::generate_pem_for(alg).unwrap()).unwrap();
+        let path = file.display().to_string();
+        let app = TestApp::spawn_with(&[
+            ("BARONG_JWT_ALGORITHM", name),
+            ("BARONG_JWT_PRIVATE_KEY_FILE", &path),
+        ])
+        .await;
+        // Confirmation tokens are signed with it too.
+        app.register_confirmed("ec@barong.test").await;
+        let r = app.login("ec@barong.test").await;
+        let cookie = r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let probe = Probe::new("GET", "/api/v2/barong/resource/users/me").header("Cookie", &cookie);
+        let Outcome::Allow(Some(auth)) = via_grpc(&app, &probe).await else {
+            panic!("{name}: allowed")
+        };
+        let token = auth.strip_prefix("Bearer ").unwrap();
+        assert_eq!(jsonwebtoken::decode_header(token).unwrap().alg, alg);
+        assert_eq!(
+            verify_with_jwks(&app, &auth).await["email"],
+            "ec@barong.test"
+        );
+        let r = reqwest::Client::new()
+            .get(app.url("/api/v2/resource/users/me"))
+            .header("Authorization", &auth)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{name}");
+    }
 }
