@@ -16,14 +16,9 @@ pub fn signature_ok(
     kid: &str,
     signature: &str,
 ) -> bool {
-    let expected = match algorithm {
-        "HS256" => mac_hex::<Hmac<Sha256>>(secret, nonce, kid),
-        "HS384" => mac_hex::<Hmac<Sha384>>(secret, nonce, kid),
-        "HS512" => mac_hex::<Hmac<Sha512>>(secret, nonce, kid),
-        _ => None,
-    };
-    expected
-        .is_some_and(|e| crate::crypto::constant_time_eq(e.as_bytes(), signature.trim().as_bytes()))
+    sign(algorithm, secret, nonce, kid).is_some_and(|expected| {
+        crate::crypto::constant_time_eq(expected.as_bytes(), signature.trim().as_bytes())
+    })
 }
 
 fn mac_hex<M: Mac + hmac::digest::KeyInit>(secret: &str, nonce: &str, kid: &str) -> Option<String> {

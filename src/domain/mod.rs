@@ -6,12 +6,10 @@ pub mod activity;
 pub mod client;
 pub mod client_ip;
 pub mod email;
-#[path = "/tmp/stubs/email_format.rs"]
 pub mod email_format;
 pub mod label;
 pub mod lang;
 pub mod level;
-#[path = "/tmp/stubs/password_rules.rs"]
 pub mod password_rules;
 pub mod uid;
 pub mod user_state;

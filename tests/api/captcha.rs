@@ -4,11 +4,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, errors};
-
-fn keys(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| (*s).to_owned()).collect()
-}
+use crate::helpers::{PASSWORD, TestApp, errors, keys};
 
 async fn serve(router: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -352,6 +352,11 @@ pub fn now() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp()).unwrap()
 }
 
+/// Owned error keys, for comparing with [`errors`].
+pub fn keys(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
 /// Reads `{"errors":[...]}` and the status.
 pub async fn errors(r: Response) -> (u16, Vec<String>) {
     let status = r.status().as_u16();

@@ -2,14 +2,10 @@
 
 use serde_json::json;
 
-use crate::helpers::{TestApp, errors};
+use crate::helpers::{TestApp, errors, keys};
 
 const GENERATE: &str = "/api/v2/identity/users/email/generate_code";
 const CONFIRM: &str = "/api/v2/identity/users/email/confirm_code";
-
-fn keys(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| (*s).to_owned()).collect()
-}
 
 #[tokio::test]
 async fn confirmation_activates_adds_label_and_level() {

@@ -2,15 +2,11 @@
 
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, errors};
+use crate::helpers::{PASSWORD, TestApp, errors, keys};
 
 const GENERATE: &str = "/api/v2/identity/users/password/generate_code";
 const CONFIRM: &str = "/api/v2/identity/users/password/confirm_code";
 const NEW_PASSWORD: &str = "Gol4aid2!Zx";
-
-fn keys(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| (*s).to_owned()).collect()
-}
 
 #[tokio::test]
 async fn reset_changes_the_password_ends_sessions_and_is_single_use() {

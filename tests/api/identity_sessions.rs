@@ -2,13 +2,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, errors, now};
+use crate::helpers::{PASSWORD, TestApp, errors, keys, now};
 
 const SESSIONS: &str = "/api/v2/identity/sessions";
-
-fn keys(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| (*s).to_owned()).collect()
-}
 
 #[tokio::test]
 async fn login_sets_a_hardened_cookie_and_logout_ends_it() {

@@ -3,13 +3,9 @@
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, errors};
+use crate::helpers::{PASSWORD, TestApp, errors, keys};
 
 const SIGNUP: &str = "/api/v2/identity/users";
-
-fn keys(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| (*s).to_owned()).collect()
-}
 
 #[tokio::test]
 async fn signup_creates_a_pending_member_and_mails_the_link() {
