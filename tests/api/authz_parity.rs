@@ -774,3 +774,43 @@ async fn es256_and_eddsa_keys_sign_every_token() {
         assert_eq!(r.status(), 200, "{name}");
     }
 }
+
+#[tokio::test]
+async fn user_agent_binding_and_csrf_switch() {
+    let app = TestApp::spawn_with(&[
+        ("BARONG_SESSION_BIND_USER_AGENT", "true"),
+        ("BARONG_CSRF_PROTECTION", "false"),
+    ])
+    .await;
+    app.register_confirmed("ua@barong.test").await;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v2/identity/sessions"))
+        .header("User-Agent", "Browser/1")
+        .json(&serde_json::json!({ "email": "ua@barong.test", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let probe = |ua: &str| {
+        Probe::new("POST", "/api/v2/barong/resource/users/me")
+            .header("Cookie", &cookie)
+            .header("User-Agent", ua)
+    };
+    assert!(
+        matches!(
+            via_http(&app, &probe("Browser/1")).await,
+            Outcome::Allow(Some(_))
+        ),
+        "no CSRF token needed when off"
+    );
+    assert_eq!(
+        via_grpc(&app, &probe("Stolen/2")).await,
+        Outcome::Deny(401, "authz.invalid_session".into())
+    );
+}
