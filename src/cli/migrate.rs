@@ -7,9 +7,8 @@ use crate::storage::Database;
 
 /// Applies pending migrations.
 pub async fn run(config: &Config) -> anyhow::Result<()> {
-    if let Some(parent) = Some(&config.data_dir) {
-        std::fs::create_dir_all(parent).ok();
-    }
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create data dir {}", config.data_dir.display()))?;
     let db = Database::connect(&config.database_url())
         .await
         .context("database")?;

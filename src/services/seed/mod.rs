@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::crypto::{password, random};
 use crate::domain::{Email, Uid};
-use crate::services::{ServiceError, Services, levels};
+use crate::services::{Services, levels};
 use crate::storage::{self, StorageError, permissions::NewPermission, users::NewUser};
 
 /// Barong's default seeds, built in.
@@ -225,13 +225,6 @@ impl Services {
         }
         tx.commit().await.map_err(StorageError::from)?;
         Ok(Some(generated))
-    }
-}
-
-impl From<SeedError> for ServiceError {
-    fn from(err: SeedError) -> Self {
-        tracing::error!(error = %err, "seeding failed");
-        ServiceError::internal()
     }
 }
 
