@@ -23,10 +23,17 @@ pub struct UserSnapshot {
     pub otp: bool,
     /// Referrer's internal id.
     pub referral_id: Option<i64>,
+    /// The claim values in one string, computed once, so a cached upstream token is
+    /// reused only while they hold.
+    pub fingerprint: String,
 }
 
 impl From<User> for UserSnapshot {
     fn from(u: User) -> Self {
+        let fingerprint = format!(
+            "{}|{}|{}|{}|{:?}",
+            u.email, u.role, u.level, u.state, u.referral_id
+        );
         Self {
             id: u.id,
             uid: u.uid,
@@ -36,17 +43,8 @@ impl From<User> for UserSnapshot {
             state: u.state,
             otp: u.otp,
             referral_id: u.referral_id,
+            fingerprint,
         }
-    }
-}
-
-impl UserSnapshot {
-    /// The claim values, so a cached upstream token is reused only while they hold.
-    pub fn fingerprint(&self) -> String {
-        format!(
-            "{}|{}|{}|{}|{:?}",
-            self.email, self.role, self.level, self.state, self.referral_id
-        )
     }
 }
 

@@ -77,9 +77,8 @@ impl UpstreamTokens {
         user: &UserSnapshot,
     ) -> Result<Arc<str>, crate::crypto::jwt::JwtError> {
         let now = chrono::Utc::now().timestamp();
-        let fingerprint = user.fingerprint();
         if let Some(m) = self.cache.get(&user.uid).await
-            && m.fingerprint == fingerprint
+            && m.fingerprint == user.fingerprint
             && now < m.refresh_at
         {
             return Ok(m.token);
@@ -100,7 +99,7 @@ impl UpstreamTokens {
         };
         let token: Arc<str> = self.keys.sign(&claims)?.into();
         let minted = Minted {
-            fingerprint,
+            fingerprint: user.fingerprint.clone(),
             token: token.clone(),
             refresh_at: now + self.lifetime / 2,
         };
