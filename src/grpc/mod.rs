@@ -131,7 +131,16 @@ pub async fn serve(
     health_reporter
         .set_serving::<AuthorizationServer<ExtAuthz>>()
         .await;
-    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    // Nagle's algorithm would hold small answers back for the peer's delayed ACK.
+    let incoming = tokio_stream::StreamExt::map(
+        tokio_stream::wrappers::TcpListenerStream::new(listener),
+        |conn| {
+            if let Ok(stream) = &conn {
+                let _ = stream.set_nodelay(true);
+            }
+            conn
+        },
+    );
     tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(AuthorizationServer::new(service))
