@@ -156,3 +156,25 @@ async fn serve_answers_and_stops_gracefully_on_sigterm() {
         "graceful exit 0 on SIGTERM: {exited:?}"
     );
 }
+
+#[test]
+fn keys_rotate_keeps_the_previous_key_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = barong(dir.path())
+        .args(["keys", "rotate"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("published keys: 1"));
+    let out = barong(dir.path())
+        .args(["keys", "rotate"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("published keys: 2"), "{stdout}");
+    assert!(dir.path().join("jwt_private_key.previous.pem").exists());
+}
