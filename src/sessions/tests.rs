@@ -79,15 +79,18 @@ async fn ending_every_session_of_a_user_spares_others() {
 
 #[tokio::test]
 async fn sessions_expire_when_idle() {
-    let store = SessionStore::Memory(MemoryStore::new(Duration::from_millis(300)));
+    let store = SessionStore::Memory(MemoryStore::new(Duration::from_millis(1500)));
     let (id, _) = store.create("ID00000000CC", &client()).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    tokio::time::sleep(Duration::from_millis(900)).await;
     assert!(
         store.get(&id).await.unwrap().is_some(),
         "use renews the idle timeout"
     );
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(store.get(&id).await.unwrap().is_some());
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert!(
+        store.get(&id).await.unwrap().is_some(),
+        "1.8 s after log-in, 0.9 s idle"
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(store.get(&id).await.unwrap().is_none());
 }
