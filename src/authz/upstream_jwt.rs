@@ -53,7 +53,7 @@ struct Minted {
 pub struct UpstreamTokens {
     keys: Arc<JwtKeys>,
     lifetime: i64,
-    cache: Cache<String, Minted>,
+    cache: Cache<String, Arc<Minted>>,
 }
 
 impl UpstreamTokens {
@@ -81,7 +81,7 @@ impl UpstreamTokens {
             && m.fingerprint == user.fingerprint
             && now < m.refresh_at
         {
-            return Ok(m.token);
+            return Ok(m.token.clone());
         }
         let claims = UpstreamClaims {
             iat: now,
@@ -98,11 +98,11 @@ impl UpstreamTokens {
             referral_id: user.referral_id,
         };
         let token: Arc<str> = self.keys.sign(&claims)?.into();
-        let minted = Minted {
+        let minted = Arc::new(Minted {
             fingerprint: user.fingerprint.clone(),
             token: token.clone(),
             refresh_at: now + self.lifetime / 2,
-        };
+        });
         self.cache.insert(user.uid.clone(), minted).await;
         Ok(token)
     }
