@@ -1,5 +1,6 @@
 //! In-process sessions in a moka cache whose idle timeout is the session lifetime.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use moka::future::Cache;
@@ -9,7 +10,7 @@ use super::{ListedSession, Session};
 /// Sessions held in this process only.
 #[derive(Clone)]
 pub struct MemoryStore {
-    cache: Cache<String, Session>,
+    cache: Cache<String, Arc<Session>>,
 }
 
 impl MemoryStore {
@@ -21,10 +22,10 @@ impl MemoryStore {
     }
 
     pub(super) async fn put(&self, key: &str, session: Session) {
-        self.cache.insert(key.to_owned(), session).await;
+        self.cache.insert(key.to_owned(), Arc::new(session)).await;
     }
 
-    pub(super) async fn get(&self, key: &str) -> Option<Session> {
+    pub(super) async fn get(&self, key: &str) -> Option<Arc<Session>> {
         self.cache.get(key).await
     }
 
@@ -38,7 +39,7 @@ impl MemoryStore {
             .filter(|(_, s)| s.uid == uid)
             .map(|(k, s)| ListedSession {
                 key: k.as_ref().clone(),
-                session: s,
+                session: (*s).clone(),
             })
             .collect()
     }

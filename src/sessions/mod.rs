@@ -9,6 +9,7 @@ mod memory;
 pub mod nonce_guard;
 mod redis_store;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -102,25 +103,30 @@ impl SessionStore {
         Ok((id, session))
     }
 
-    /// Looks a cookie value up and renews its idle timeout; `None` when unknown or expired.
-    pub async fn get(&self, id: &str) -> Result<Option<Session>, SessionError> {
+    /// Looks a cookie value up and renews its idle timeout; `None` when unknown or
+    /// expired. Shared (`Arc`), so the hot path does not copy the record.
+    pub async fn get(&self, id: &str) -> Result<Option<Arc<Session>>, SessionError> {
         let key = key_of(id);
         let found = match self {
             Self::Memory(s) => s.get(&key).await,
-            Self::Redis(s) => s.get_and_touch(&key).await?,
+            Self::Redis(s) => s.get_and_touch(&key).await?.map(Arc::new),
         };
-        let Some(mut session) = found else {
+        let Some(session) = found else {
             return Ok(None);
         };
         let now = unix_now();
-        if now - session.last_seen_at >= LAST_SEEN_GRANULARITY_SECS {
-            session.last_seen_at = now;
-            match self {
-                Self::Memory(s) => s.put(&key, session.clone()).await,
-                Self::Redis(s) => s.put(&key, &session).await?,
-            }
+        if now - session.last_seen_at < LAST_SEEN_GRANULARITY_SECS {
+            return Ok(Some(session));
         }
-        Ok(Some(session))
+        let renewed = Session {
+            last_seen_at: now,
+            ..(*session).clone()
+        };
+        match self {
+            Self::Memory(s) => s.put(&key, renewed.clone()).await,
+            Self::Redis(s) => s.put(&key, &renewed).await?,
+        }
+        Ok(Some(Arc::new(renewed)))
     }
 
     /// Ends the session of a cookie value (log-out).

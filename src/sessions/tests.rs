@@ -48,7 +48,7 @@ async fn create_get_delete() {
         let (id, created) = store.create("ID0000000001", &client()).await.unwrap();
         assert_eq!(id.len(), 43, "256-bit id in base64url");
         let got = store.get(&id).await.unwrap().unwrap();
-        assert_eq!(got, created);
+        assert_eq!(*got, created);
         assert_eq!(got.csrf_token.len(), 32);
         assert!(store.get("not-a-session").await.unwrap().is_none());
         store.delete(&id).await.unwrap();
