@@ -68,6 +68,13 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         app_name: config.app_name.clone(),
         frontend_url: config.frontend_url.clone(),
         token_expire: config.token_expire,
+        upload_max_bytes: config.upload_max_bytes,
+        documents_limit: config.documents_limit,
+        doc_types: config.doc_type_list(),
+        required_docs_expire: config.required_docs_expire,
+        phone_code_ttl: config.phone_code_ttl,
+        phone_code_resend_secs: config.phone_code_resend_secs,
+        phone_code_max_attempts: config.phone_code_max_attempts,
     };
     let services = Services::new(
         db,

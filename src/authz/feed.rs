@@ -44,7 +44,7 @@ pub(super) fn spawn(authz: Authorizer, mut head: i64) {
                 match notice.topic.as_str() {
                     invalidations::USER => {
                         authz.inner.users.invalidate(&notice.key).await;
-                        authz.inner.tokens.forget(&notice.key).await;
+                        authz.inner.tokens.forget(&notice.key);
                     }
                     invalidations::APIKEY => authz.inner.keys.invalidate(&notice.key).await,
                     invalidations::PERMISSIONS => reload = true,

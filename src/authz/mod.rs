@@ -139,8 +139,8 @@ impl Authorizer {
         } else {
             self.session_user(req).await?
         };
-        let user = match user {
-            Ok(user) => user,
+        let (user, sid) = match user {
+            Ok(found) => found,
             Err(reason) => return Ok(Decision::Deny(reason)),
         };
         let table = self.permission_table();
@@ -164,7 +164,7 @@ impl Authorizer {
         let token = self
             .inner
             .tokens
-            .token_for(&user)
+            .token_for(&user, sid.as_deref())
             .await
             .map_err(unavailable)?;
         Ok(Decision::Allow {
@@ -172,10 +172,11 @@ impl Authorizer {
         })
     }
 
+    /// The session's user and the session's public handle.
     async fn session_user(
         &self,
         req: &CheckRequest,
-    ) -> Result<Result<Arc<UserSnapshot>, DenyReason>, Unavailable> {
+    ) -> Result<Result<(Arc<UserSnapshot>, Option<String>), DenyReason>, Unavailable> {
         let settings = &self.inner.settings;
         let Some(cookie) = req.cookie(&settings.cookie_name) else {
             return Ok(Err(DenyReason::InvalidSession));
@@ -206,13 +207,13 @@ impl Authorizer {
                 return Ok(Err(DenyReason::InvalidCsrfToken));
             }
         }
-        Ok(Ok(user))
+        Ok(Ok((user, Some(session.public_id.clone()))))
     }
 
     async fn api_key_user(
         &self,
         req: &CheckRequest,
-    ) -> Result<Result<Arc<UserSnapshot>, DenyReason>, Unavailable> {
+    ) -> Result<Result<(Arc<UserSnapshot>, Option<String>), DenyReason>, Unavailable> {
         let value = |h: &str| req.header(h).map(str::trim).filter(|v| !v.is_empty());
         let (Some(kid), Some(nonce), Some(signature)) = (
             value("x-auth-apikey"),
@@ -254,7 +255,7 @@ impl Authorizer {
         if !owner.otp {
             return Ok(Err(DenyReason::Disabled2fa));
         }
-        Ok(Ok(owner))
+        Ok(Ok((owner, None)))
     }
 
     /// A user by uid, from the cache or the database; `None` if it does not exist.

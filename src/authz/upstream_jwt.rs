@@ -39,6 +39,10 @@ pub struct UpstreamClaims<'a> {
     pub state: &'a str,
     /// Referrer's internal id.
     pub referral_id: Option<i64>,
+    /// The session's public handle (cookie log-ins only; ours, after Barong's claims), so
+    /// barong's own session list can mark the caller's session as current.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<&'a str>,
 }
 
 #[derive(Clone)]
@@ -53,7 +57,8 @@ struct Minted {
 pub struct UpstreamTokens {
     keys: Arc<JwtKeys>,
     lifetime: i64,
-    cache: Cache<String, Arc<Minted>>,
+    /// Keyed by uid and session handle (API-key checks have none).
+    cache: Cache<(String, Option<String>), Arc<Minted>>,
 }
 
 impl UpstreamTokens {
@@ -63,6 +68,7 @@ impl UpstreamTokens {
         let cache = Cache::builder()
             .max_capacity(1_000_000)
             .time_to_live(Duration::from_secs(lifetime_secs.max(2)))
+            .support_invalidation_closures()
             .build();
         Self {
             keys,
@@ -71,13 +77,17 @@ impl UpstreamTokens {
         }
     }
 
-    /// A token for `user`, reused when fresh enough.
+    /// A token for `user` (and the session handle `sid` of a cookie log-in), reused
+    /// when fresh enough.
     pub async fn token_for(
         &self,
         user: &UserSnapshot,
+        sid: Option<&str>,
     ) -> Result<Arc<str>, crate::crypto::jwt::JwtError> {
         let now = chrono::Utc::now().timestamp();
-        if let Some(m) = self.cache.get(&user.uid).await
+        let sid = sid.filter(|s| !s.is_empty());
+        let cache_key = (user.uid.clone(), sid.map(str::to_owned));
+        if let Some(m) = self.cache.get(&cache_key).await
             && m.fingerprint == user.fingerprint
             && now < m.refresh_at
         {
@@ -96,6 +106,7 @@ impl UpstreamTokens {
             level: user.level,
             state: &user.state,
             referral_id: user.referral_id,
+            sid,
         };
         let token: Arc<str> = self.keys.sign(&claims)?.into();
         let minted = Arc::new(Minted {
@@ -103,12 +114,15 @@ impl UpstreamTokens {
             token: token.clone(),
             refresh_at: now + self.lifetime / 2,
         });
-        self.cache.insert(user.uid.clone(), minted).await;
+        self.cache.insert(cache_key, minted).await;
         Ok(token)
     }
 
-    /// Drops the cached token of a user whose claims changed.
-    pub async fn forget(&self, uid: &str) {
-        self.cache.invalidate(uid).await;
+    /// Drops the cached tokens of a user whose claims changed.
+    pub fn forget(&self, uid: &str) {
+        let uid = uid.to_owned();
+        if let Err(e) = self.cache.invalidate_entries_if(move |k, _| k.0 == uid) {
+            tracing::warn!(error = %e, "upstream token cache not invalidated");
+        }
     }
 }

@@ -68,6 +68,26 @@ impl JwtAlgorithm {
     }
 }
 
+/// Where uploaded KYC documents are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// Files under `<data dir>/uploads` (one instance, or a shared volume).
+    Local,
+    /// An S3-compatible bucket (AWS, MinIO, Ceph...), shared by every instance.
+    S3,
+}
+
+/// How verification codes reach phones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsProvider {
+    /// Written to the log and `<data dir>/sms/` (development default).
+    Log,
+    /// Twilio's REST API.
+    Twilio,
+}
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -149,6 +169,42 @@ pub struct Config {
     pub geetest_key: Option<Secret>,
     /// GeeTest API base URL.
     pub geetest_api_url: String,
+    /// Largest accepted KYC file in bytes.
+    pub upload_max_bytes: u64,
+    /// Most KYC documents one user may upload.
+    pub documents_limit: u64,
+    /// Accepted `doc_type` values, comma-separated.
+    pub doc_types: String,
+    /// Whether a KYC upload must carry `doc_expire`.
+    pub required_docs_expire: bool,
+    /// Where KYC files are kept.
+    pub storage_backend: StorageBackend,
+    /// S3 bucket (`storage_backend = "s3"`).
+    pub s3_bucket: String,
+    /// S3 region.
+    pub s3_region: String,
+    /// S3 endpoint for S3-compatible services; empty: AWS.
+    pub s3_endpoint: String,
+    /// S3 access key id.
+    pub s3_access_key_id: Option<String>,
+    /// S3 secret access key.
+    pub s3_secret_access_key: Option<Secret>,
+    /// Lifetime of a phone verification code in seconds.
+    pub phone_code_ttl: u64,
+    /// Minimum seconds between two codes sent to one phone.
+    pub phone_code_resend_secs: u64,
+    /// Wrong codes accepted before the code is burnt.
+    pub phone_code_max_attempts: u32,
+    /// SMS delivery.
+    pub sms_provider: SmsProvider,
+    /// Twilio API base URL.
+    pub twilio_api_url: String,
+    /// Twilio sender number (E.164).
+    pub twilio_phone_number: String,
+    /// Twilio account SID.
+    pub twilio_account_sid: Option<String>,
+    /// Twilio auth token.
+    pub twilio_auth_token: Option<Secret>,
     /// tracing env-filter directive.
     pub log_level: String,
     /// Log format.
@@ -221,6 +277,27 @@ impl Config {
             return invalid("session_cookie_name must be letters, digits, '_' or '-'");
         }
         self.trusted_proxy_nets()?;
+        if self.upload_max_bytes == 0 {
+            return invalid("upload_max_bytes must be positive");
+        }
+        if self.doc_type_list().is_empty() {
+            return invalid("doc_types must list at least one document type");
+        }
+        if self.phone_code_ttl == 0 || self.phone_code_max_attempts == 0 {
+            return invalid("phone_code_ttl and phone_code_max_attempts must be positive");
+        }
+        if self.storage_backend == StorageBackend::S3 && self.s3_bucket.trim().is_empty() {
+            return invalid("storage_backend = s3 needs s3_bucket");
+        }
+        if self.sms_provider == SmsProvider::Twilio
+            && (self.twilio_account_sid.is_none()
+                || self.twilio_auth_token.is_none()
+                || self.twilio_phone_number.trim().is_empty())
+        {
+            return invalid(
+                "sms_provider = twilio needs twilio_account_sid, twilio_auth_token and twilio_phone_number",
+            );
+        }
         let url = self.database_url();
         if !["sqlite:", "postgres:", "postgresql:", "mysql:", "mariadb:"]
             .iter()
@@ -262,6 +339,16 @@ impl Config {
                     ConfigError::Invalid(format!("trusted_proxies: '{s}' is not a CIDR"))
                 })
             })
+            .collect()
+    }
+
+    /// The accepted KYC document types, trimmed, in configured order.
+    pub fn doc_type_list(&self) -> Vec<String> {
+        self.doc_types
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
             .collect()
     }
 

@@ -21,6 +21,10 @@ const OPTIONAL_KEYS: &[&str] = &[
     "recaptcha_secret_key",
     "geetest_id",
     "geetest_key",
+    "s3_access_key_id",
+    "s3_secret_access_key",
+    "twilio_account_sid",
+    "twilio_auth_token",
 ];
 
 /// Keys whose value may come from a file named by `BARONG_<KEY>_FILE`.
@@ -33,6 +37,8 @@ const SECRET_KEYS: &[&str] = &[
     "admin_password",
     "recaptcha_secret_key",
     "geetest_key",
+    "s3_secret_access_key",
+    "twilio_auth_token",
 ];
 
 /// Defaults, then the file, then the environment.

@@ -6,6 +6,7 @@ pub mod jwt;
 pub mod key_file;
 pub mod password;
 pub mod random;
+pub mod recovery_code;
 pub mod secret_box;
 pub mod totp;
 

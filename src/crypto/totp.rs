@@ -31,6 +31,11 @@ impl Totp {
         self.0.to_url().ok()
     }
 
+    /// The QR code of [`Totp::url`] as a base64 PNG, for `otp/generate_qrcode`.
+    pub fn qr_png_base64(&self) -> Option<String> {
+        self.0.to_qr_base64().ok()
+    }
+
     /// The code for the given unix time (tests and the login fixture use it).
     pub fn code_at(&self, unix_secs: u64) -> String {
         self.0.generate(unix_secs).to_string()

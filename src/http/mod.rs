@@ -12,6 +12,7 @@ mod health;
 pub mod identity;
 mod jwks;
 mod openapi;
+pub mod pagination;
 pub mod params;
 mod resource;
 pub mod session_cookie;
@@ -44,6 +45,11 @@ pub fn router(state: HttpState) -> Router {
             tracing::info_span!("http.request", http.method = %req.method(), http.path = %req.uri().path())
         }))
         .with_state(state)
+}
+
+/// Barong's bodies for bare-status answers: the status number as JSON (`201`).
+pub(crate) fn status_body(status: StatusCode) -> impl IntoResponse {
+    (status, Json(status.as_u16()))
 }
 
 /// Barong answers unknown routes, and known routes with a wrong method, with this 404.

@@ -149,6 +149,13 @@ impl<'a> Validator<'a> {
         Some(value)
     }
 
+    /// Barong's `page` and `limit` with the given family of keys.
+    pub fn page(&mut self, keys: &super::pagination::PageKeys) -> super::pagination::PageRequest {
+        let page = self.optional("page");
+        let limit = self.optional("limit");
+        super::pagination::parse(page, limit, keys, &mut self.errors)
+    }
+
     /// A captcha answer: a string or an object; any other type is `invalid_key`.
     pub fn captcha(&mut self, name: &str, invalid_key: &str) -> Option<Value> {
         match self.params.0.get(name)? {

@@ -20,6 +20,20 @@ pub struct Settings {
     pub frontend_url: String,
     /// Lifetime of one-time tokens in seconds.
     pub token_expire: u64,
+    /// Largest accepted KYC file in bytes.
+    pub upload_max_bytes: u64,
+    /// Most KYC documents one user may upload.
+    pub documents_limit: u64,
+    /// Accepted `doc_type` values.
+    pub doc_types: Vec<String>,
+    /// Whether a KYC upload must carry `doc_expire`.
+    pub required_docs_expire: bool,
+    /// Lifetime of a phone verification code in seconds.
+    pub phone_code_ttl: u64,
+    /// Minimum seconds between two codes sent to one phone.
+    pub phone_code_resend_secs: u64,
+    /// Wrong codes accepted before the code is burnt.
+    pub phone_code_max_attempts: u32,
 }
 
 /// Shared handles to storage, sessions, keys, mail and captcha.

@@ -2,12 +2,14 @@
 //! SeaORM query building); the HTTP layer calls these and renders their errors.
 //! Imports: `storage`, `sessions`, `events`, `crypto`, `config`, `domain`.
 
+pub mod api_keys;
 pub mod captcha;
 mod context;
 mod error;
 pub mod identity;
 pub mod levels;
 pub mod one_time_token;
+pub mod otp;
 pub mod record;
 pub mod seed;
 pub mod totp_check;

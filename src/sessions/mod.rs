@@ -40,6 +40,11 @@ pub struct Session {
     pub user_agent: String,
     /// Token the front end echoes in `X-CSRF-Token` for cookie-authenticated writes.
     pub csrf_token: String,
+    /// A random public handle (64 bits, hex) naming this session in the owner's session
+    /// list and in the upstream JWT's `sid` claim; unlike the cookie value it grants
+    /// nothing. Sessions stored before it existed have none (`""`).
+    #[serde(default)]
+    pub public_id: String,
 }
 
 /// A session as listed for its owner: the store key (hash of the cookie value, never
@@ -94,6 +99,7 @@ impl SessionStore {
             ip: client.ip.clone(),
             user_agent: client.user_agent.chars().take(512).collect(),
             csrf_token: crypto::random::hex_token(16),
+            public_id: crypto::random::hex_token(8),
         };
         let key = key_of(&id);
         match self {

@@ -61,3 +61,82 @@ pub async fn set_state(conn: &impl Conn, kid: &str, state: &str) -> Result<(), S
         .await?;
     invalidations::publish(conn, invalidations::APIKEY, kid).await
 }
+
+/// A key of one user; `None` if the kid is unknown or belongs to someone else.
+pub async fn find_for_user(
+    conn: &impl Conn,
+    user_id: i64,
+    kid: &str,
+) -> Result<Option<ApiKey>, StorageError> {
+    Ok(Apikeys::find()
+        .filter(apikeys::Column::UserId.eq(user_id))
+        .filter(apikeys::Column::Kid.eq(kid))
+        .one(conn)
+        .await?)
+}
+
+/// One page of a user's keys, oldest first, and how many there are in all.
+pub async fn page_for_user(
+    conn: &impl Conn,
+    user_id: i64,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<ApiKey>, u64), StorageError> {
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    let query = Apikeys::find().filter(apikeys::Column::UserId.eq(user_id));
+    let total = query.clone().count(conn).await?;
+    let rows = query
+        .order_by_asc(apikeys::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Changes the scope (a JSON array) and/or the state of a key; `None` leaves a column as
+/// it is.
+pub async fn update(
+    conn: &impl Conn,
+    id: i64,
+    kid: &str,
+    scope: Option<String>,
+    state: Option<String>,
+) -> Result<(), StorageError> {
+    let mut update =
+        Apikeys::update_many().col_expr(apikeys::Column::UpdatedAt, Expr::value(now()));
+    if let Some(scope) = scope {
+        update = update.col_expr(apikeys::Column::Scope, Expr::value(scope));
+    }
+    if let Some(state) = state {
+        update = update.col_expr(apikeys::Column::State, Expr::value(state));
+    }
+    update.filter(apikeys::Column::Id.eq(id)).exec(conn).await?;
+    invalidations::publish(conn, invalidations::APIKEY, kid).await
+}
+
+/// Deletes a key.
+pub async fn delete(conn: &impl Conn, id: i64, kid: &str) -> Result<(), StorageError> {
+    Apikeys::delete_many()
+        .filter(apikeys::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    invalidations::publish(conn, invalidations::APIKEY, kid).await
+}
+
+/// Deactivates every active key of a user (account closed, 2FA turned off, banned);
+/// returns the kids it changed.
+pub async fn deactivate_all_for_user(
+    conn: &impl Conn,
+    user_id: i64,
+) -> Result<Vec<String>, StorageError> {
+    let active = Apikeys::find()
+        .filter(apikeys::Column::UserId.eq(user_id))
+        .filter(apikeys::Column::State.eq("active"))
+        .all(conn)
+        .await?;
+    for key in &active {
+        set_state(conn, &key.kid, "inactive").await?;
+    }
+    Ok(active.into_iter().map(|k| k.kid).collect())
+}

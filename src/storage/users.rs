@@ -101,6 +101,42 @@ pub async fn enable_otp(
     publish_change(conn, id).await
 }
 
+/// Stores a new, not yet enabled TOTP secret (2FA set-up); refused (false) once 2FA is
+/// on, so a QR request can never replace the secret of an enabled account.
+pub async fn set_pending_otp_secret(
+    conn: &impl Conn,
+    id: i64,
+    sealed_secret: &str,
+) -> Result<bool, StorageError> {
+    let result = Users::update_many()
+        .col_expr(users::Column::OtpSecret, Expr::value(sealed_secret))
+        .col_expr(users::Column::OtpLastStep, Expr::value(Option::<i64>::None))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now()))
+        .filter(users::Column::Id.eq(id))
+        .filter(users::Column::Otp.eq(false))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Turns 2FA on with the pending secret; false when it was already on or no secret is
+/// stored.
+pub async fn turn_otp_on(conn: &impl Conn, id: i64) -> Result<bool, StorageError> {
+    let result = Users::update_many()
+        .col_expr(users::Column::Otp, Expr::value(true))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now()))
+        .filter(users::Column::Id.eq(id))
+        .filter(users::Column::Otp.eq(false))
+        .filter(users::Column::OtpSecret.is_not_null())
+        .exec(conn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    publish_change(conn, id).await?;
+    Ok(true)
+}
+
 /// Records `step` as the last accepted TOTP step, only if it is newer than the stored
 /// one; returns false when another request already used this step or a later one, which
 /// makes a TOTP code single-use even under concurrent requests.

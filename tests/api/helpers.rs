@@ -260,6 +260,65 @@ impl TestApp {
         .await
     }
 
+    /// Logs `email` in (default password, `otp_code` when given) on a fresh client and
+    /// asks the edge check, as nginx would, for the JWT an upstream receives; returns
+    /// the `Authorization` header value (`Bearer ...`) for the resource and admin APIs.
+    pub async fn bearer_with_otp(&self, email: &str, otp_code: Option<&str>) -> String {
+        let client = reqwest::Client::new();
+        let mut body = json!({ "email": email, "password": PASSWORD });
+        if let Some(code) = otp_code {
+            body["otp_code"] = json!(code);
+        }
+        let r = client
+            .post(self.url("/api/v2/identity/sessions"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            201,
+            "[{}] log-in of {email}: {:?}",
+            self.label,
+            r.text().await
+        );
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let r = client
+            .get(self.url("/api/v2/auth"))
+            .header("X-Original-URI", "/api/v2/barong/resource/users/me")
+            .header("X-Original-Method", "GET")
+            .header("Cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "[{}] edge check of {email}", self.label);
+        r.headers()["authorization"].to_str().unwrap().to_owned()
+    }
+
+    /// [`TestApp::bearer_with_otp`] for a user without 2FA.
+    pub async fn bearer(&self, email: &str) -> String {
+        self.bearer_with_otp(email, None).await
+    }
+
+    /// A request to `/api/v2/resource<path>` carrying `token` (from [`TestApp::bearer`]).
+    pub fn resource(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
+        reqwest::Client::new()
+            .request(method, self.url(&format!("/api/v2/resource{path}")))
+            .header("Authorization", token)
+    }
+
     /// Mails sent to `to`, oldest first, as (subject, body).
     pub fn mails_to(&self, to: &str) -> Vec<(String, String)> {
         let dir = self.data_dir.path().join("mail");

@@ -39,7 +39,4 @@ pub fn router() -> Router<HttpState> {
         )
 }
 
-/// Barong's bodies for bare-status answers: the status number as JSON (`201`).
-fn status_body(status: axum::http::StatusCode) -> impl axum::response::IntoResponse {
-    (status, axum::response::Json(status.as_u16()))
-}
+pub(crate) use super::status_body;

@@ -130,6 +130,7 @@ impl Services {
         };
         match self.check_totp(user, code).await? {
             TotpCheck::Valid => Ok(()),
+            TotpCheck::Invalid if self.spend_recovery_code(user, code).await? => Ok(()),
             TotpCheck::Invalid => {
                 let failed = UserActivity::failed(topic::SESSION, LOGIN_2FA, "OTP code is invalid");
                 record::user_activity(conn, user.id, client, failed).await;

@@ -6,6 +6,7 @@ pub mod apikeys;
 pub mod cache_invalidations;
 pub mod labels;
 pub mod levels;
+pub mod otp_recovery_codes;
 pub mod permissions;
 pub mod users;
 pub mod utilized_tokens;
