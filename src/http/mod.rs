@@ -17,6 +17,7 @@ pub mod params;
 mod resource;
 pub mod session_cookie;
 mod state;
+pub mod time_format;
 
 use axum::Router;
 use axum::http::StatusCode;

@@ -1,5 +1,6 @@
 //! A user's own API keys: list, create, change, delete. Creating, changing and deleting
-//! need 2FA on and a fresh TOTP code (Barong's gate); the secret is generated here,
+//! need 2FA on and a fresh TOTP code (Barong's gate; values are checked before the code
+//! is spent, so a typo does not burn it); the secret is generated here,
 //! returned once, and stored sealed by the secret box (Barong kept it in Vault). Every
 //! write publishes a change notice, so the edge stops accepting a deactivated or deleted
 //! key within a second on every instance.
@@ -73,7 +74,9 @@ fn not_found() -> ServiceError {
 }
 
 impl Services {
-    /// Barong's 2FA gate for key changes: 2FA on and a valid, unused code.
+    /// Barong's 2FA gate for key changes: 2FA on and a valid, unused code. A recovery
+    /// code stands in for the TOTP code (and is used up), so a user who lost the phone
+    /// can still revoke keys.
     async fn api_key_gate(&self, user: &User, code: &str) -> Result<(), ServiceError> {
         if !user.otp {
             return Err(ServiceError::new(
@@ -89,6 +92,7 @@ impl Services {
         }
         match self.check_totp(user, code).await? {
             TotpCheck::Valid => Ok(()),
+            TotpCheck::Invalid if self.spend_recovery_code(user, code).await? => Ok(()),
             TotpCheck::Invalid | TotpCheck::Replayed => Err(ServiceError::new(
                 ErrorKind::Unprocessable,
                 "resource.api_key.invalid_totp",
@@ -113,12 +117,12 @@ impl Services {
         user: &User,
         input: NewKeyInput,
     ) -> Result<CreatedKey, ServiceError> {
-        self.api_key_gate(user, &input.totp_code).await?;
         if !ALGORITHMS.contains(&input.algorithm.as_str()) {
             return Err(ServiceError::validation(vec![
                 "algorithm.inclusion".to_owned(),
             ]));
         }
+        self.api_key_gate(user, &input.totp_code).await?;
         let secret = crate::crypto::random::hex_token(16);
         let sealed = self.secrets.seal(secret.as_bytes()).map_err(|e| {
             tracing::error!(error = %e, "API key secret cannot be sealed");
@@ -145,16 +149,16 @@ impl Services {
         kid: &str,
         change: KeyChange,
     ) -> Result<ApiKey, ServiceError> {
-        self.api_key_gate(user, &change.totp_code).await?;
-        let conn = self.db.conn();
-        let key = storage::apikeys::find_for_user(conn, user.id, kid)
-            .await?
-            .ok_or_else(not_found)?;
         if let Some(state) = &change.state
             && !STATES.contains(&state.as_str())
         {
             return Err(ServiceError::validation(vec!["state.inclusion".to_owned()]));
         }
+        self.api_key_gate(user, &change.totp_code).await?;
+        let conn = self.db.conn();
+        let key = storage::apikeys::find_for_user(conn, user.id, kid)
+            .await?
+            .ok_or_else(not_found)?;
         let scope = change
             .scope
             .as_deref()

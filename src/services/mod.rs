@@ -2,6 +2,7 @@
 //! SeaORM query building); the HTTP layer calls these and renders their errors.
 //! Imports: `storage`, `sessions`, `events`, `crypto`, `config`, `domain`.
 
+pub mod account;
 pub mod api_keys;
 pub mod captcha;
 mod context;
@@ -12,6 +13,7 @@ pub mod one_time_token;
 pub mod otp;
 pub mod record;
 pub mod seed;
+pub mod session_inventory;
 pub mod totp_check;
 
 pub use context::{Services, Settings};

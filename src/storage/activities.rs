@@ -89,3 +89,26 @@ pub async fn list_for_user(conn: &impl Conn, user_id: i64) -> Result<Vec<Activit
         .all(conn)
         .await?)
 }
+
+/// One page of a user's activities (all, or of one topic), newest first, and the total.
+pub async fn page_for_user(
+    conn: &impl Conn,
+    user_id: i64,
+    topic: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<Activity>, u64), StorageError> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let mut query = Activities::find().filter(activities::Column::UserId.eq(user_id));
+    if let Some(topic) = topic {
+        query = query.filter(activities::Column::Topic.eq(topic));
+    }
+    let total = query.clone().count(conn).await?;
+    let rows = query
+        .order_by_desc(activities::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    Ok((rows, total))
+}

@@ -261,15 +261,13 @@ impl TestApp {
     }
 
     /// Logs `email` in (default password, `otp_code` when given) on a fresh client and
-    /// asks the edge check, as nginx would, for the JWT an upstream receives; returns
-    /// the `Authorization` header value (`Bearer ...`) for the resource and admin APIs.
-    pub async fn bearer_with_otp(&self, email: &str, otp_code: Option<&str>) -> String {
-        let client = reqwest::Client::new();
+    /// returns the session cookie (`name=value`) a browser would then send.
+    pub async fn login_cookie(&self, email: &str, otp_code: Option<&str>) -> String {
         let mut body = json!({ "email": email, "password": PASSWORD });
         if let Some(code) = otp_code {
             body["otp_code"] = json!(code);
         }
-        let r = client
+        let r = reqwest::Client::new()
             .post(self.url("/api/v2/identity/sessions"))
             .json(&body)
             .send()
@@ -282,15 +280,19 @@ impl TestApp {
             self.label,
             r.text().await
         );
-        let cookie = r
-            .headers()
+        r.headers()
             .get_all("set-cookie")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .map(|v| v.split(';').next().unwrap_or_default().to_owned())
             .collect::<Vec<_>>()
-            .join("; ");
-        let r = client
+            .join("; ")
+    }
+
+    /// Asks the edge check, as nginx would for a GET of the resource API, about a
+    /// session cookie: `Ok(Authorization header value)` or `Err((status, body))`.
+    pub async fn edge_check(&self, cookie: &str) -> Result<String, (u16, String)> {
+        let r = reqwest::Client::new()
             .get(self.url("/api/v2/auth"))
             .header("X-Original-URI", "/api/v2/barong/resource/users/me")
             .header("X-Original-Method", "GET")
@@ -298,8 +300,20 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200, "[{}] edge check of {email}", self.label);
-        r.headers()["authorization"].to_str().unwrap().to_owned()
+        if r.status() == 200 {
+            Ok(r.headers()["authorization"].to_str().unwrap().to_owned())
+        } else {
+            Err((r.status().as_u16(), r.text().await.unwrap_or_default()))
+        }
+    }
+
+    /// Logs in and returns the JWT an upstream receives for that session
+    /// (`Bearer ...`), for the resource and admin APIs.
+    pub async fn bearer_with_otp(&self, email: &str, otp_code: Option<&str>) -> String {
+        let cookie = self.login_cookie(email, otp_code).await;
+        self.edge_check(&cookie)
+            .await
+            .unwrap_or_else(|e| panic!("[{}] edge check of {email}: {e:?}", self.label))
     }
 
     /// [`TestApp::bearer_with_otp`] for a user without 2FA.

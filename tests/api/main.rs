@@ -17,4 +17,6 @@ mod identity_signup;
 mod mail_delivery;
 mod nginx;
 mod redis_outage;
+mod resource_otp;
 mod storage_backends;
+mod totp_ref;

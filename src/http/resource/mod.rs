@@ -1,13 +1,38 @@
 //! `/api/v2/resource`: the signed-in user's own account (JWT from the gateway).
 
+mod api_keys;
+mod otp;
+mod sessions;
 mod users;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, patch, post, put};
 
 use super::state::HttpState;
 
 /// Routes of the resource module.
 pub fn router() -> Router<HttpState> {
-    Router::new().route("/users/me", get(users::get_me))
+    Router::new()
+        .route("/users/me", get(users::get_me).delete(users::delete_me))
+        .route("/users/activity/{topic}", get(users::list_activity))
+        .route("/users/password", put(users::change_password))
+        .route(
+            "/sessions",
+            get(sessions::list_sessions).delete(sessions::delete_other_sessions),
+        )
+        .route(
+            "/sessions/{id}",
+            axum::routing::delete(sessions::delete_session),
+        )
+        .route("/otp/generate_qrcode", post(otp::generate_qrcode))
+        .route("/otp/enable", post(otp::enable))
+        .route("/otp/verify", post(otp::verify))
+        .route(
+            "/api_keys",
+            get(api_keys::list_api_keys).post(api_keys::create_api_key),
+        )
+        .route(
+            "/api_keys/{kid}",
+            patch(api_keys::update_api_key).delete(api_keys::delete_api_key),
+        )
 }

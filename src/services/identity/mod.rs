@@ -8,3 +8,4 @@ mod user_rules;
 
 pub use login::{LoginInput, LoginOutcome};
 pub use signup::SignupInput;
+pub use user_rules::{password_errors, reason_for as password_reason};
