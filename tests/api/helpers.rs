@@ -307,6 +307,34 @@ impl TestApp {
         }
     }
 
+    /// Asks the edge check about a request signed with an API key (`algorithm` HS256,
+    /// HS384 or HS512), as a trading bot sends it: `Ok(Authorization)` or
+    /// `Err((status, body))`.
+    pub async fn api_key_check(
+        &self,
+        kid: &str,
+        secret: &str,
+        algorithm: &str,
+    ) -> Result<String, (u16, String)> {
+        let nonce = crate::authz_parity::nonce();
+        let signature = barong::authz::api_key::sign(algorithm, secret, &nonce, kid).unwrap();
+        let r = reqwest::Client::new()
+            .get(self.url("/api/v2/auth"))
+            .header("X-Original-URI", "/api/v2/barong/resource/users/me")
+            .header("X-Original-Method", "GET")
+            .header("X-Auth-Apikey", kid)
+            .header("X-Auth-Nonce", nonce)
+            .header("X-Auth-Signature", signature)
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 200 {
+            Ok(r.headers()["authorization"].to_str().unwrap().to_owned())
+        } else {
+            Err((r.status().as_u16(), r.text().await.unwrap_or_default()))
+        }
+    }
+
     /// Logs in and returns the JWT an upstream receives for that session
     /// (`Bearer ...`), for the resource and admin APIs.
     pub async fn bearer_with_otp(&self, email: &str, otp_code: Option<&str>) -> String {

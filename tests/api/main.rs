@@ -17,6 +17,7 @@ mod identity_signup;
 mod mail_delivery;
 mod nginx;
 mod redis_outage;
+mod resource_api_keys;
 mod resource_otp;
 mod storage_backends;
 mod totp_ref;
