@@ -23,3 +23,4 @@ mod resource_otp;
 mod resource_sessions;
 mod storage_backends;
 mod totp_ref;
+mod two_factor_journey;
