@@ -3,13 +3,13 @@
 use axum::response::Json;
 use utoipa::OpenApi;
 
-use super::identity;
+use super::{identity, resource};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "barong",
-        description = "Barong 2.2 compatible auth server: identity API"
+        description = "Barong 2.2 compatible auth server: identity and resource APIs"
     ),
     paths(
         identity::general::ping,
@@ -23,6 +23,20 @@ use super::identity;
         identity::users::confirm_password_code,
         identity::sessions::create_session,
         identity::sessions::delete_session,
+        resource::users::get_me,
+        resource::users::delete_me,
+        resource::users::list_activity,
+        resource::users::change_password,
+        resource::sessions::list_sessions,
+        resource::sessions::delete_session,
+        resource::sessions::delete_other_sessions,
+        resource::otp::generate_qrcode,
+        resource::otp::enable,
+        resource::otp::verify,
+        resource::api_keys::list_api_keys,
+        resource::api_keys::create_api_key,
+        resource::api_keys::update_api_key,
+        resource::api_keys::delete_api_key,
     )
 )]
 struct ApiDoc;

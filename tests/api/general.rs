@@ -106,6 +106,11 @@ async fn health_and_openapi() {
         "/api/v2/identity/users",
         "/api/v2/identity/sessions",
         "/api/v2/identity/ping",
+        "/api/v2/resource/users/me",
+        "/api/v2/resource/users/activity/{topic}",
+        "/api/v2/resource/sessions/{id}",
+        "/api/v2/resource/otp/enable",
+        "/api/v2/resource/api_keys/{kid}",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }

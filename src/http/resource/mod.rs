@@ -1,9 +1,9 @@
 //! `/api/v2/resource`: the signed-in user's own account (JWT from the gateway).
 
-mod api_keys;
-mod otp;
-mod sessions;
-mod users;
+pub(crate) mod api_keys;
+pub(crate) mod otp;
+pub(crate) mod sessions;
+pub(crate) mod users;
 
 use axum::Router;
 use axum::routing::{get, patch, post, put};
