@@ -47,6 +47,34 @@ async fn upstream() -> (u16, Seen) {
     (port, seen)
 }
 
+/// Verifies the token with PyJWT (a third-party verifier) against barong's JWKS, when
+/// Debian's python3-jwt is installed; `.ci/run` installs it and sets
+/// `BARONG_TEST_PYJWT=1`, which turns its absence into a failure.
+fn verify_with_pyjwt(app: &TestApp, authorization: &str) -> Option<Value> {
+    let token = authorization.strip_prefix("Bearer ").expect("Bearer token");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/pyjwt_verify.py");
+    let output = Command::new("/usr/bin/python3")
+        .args([script, &app.url("/.well-known/jwks.json"), token])
+        .output();
+    let required = std::env::var("BARONG_TEST_PYJWT").is_ok_and(|v| v == "1");
+    match output {
+        Ok(out) if out.status.success() => Some(serde_json::from_slice(&out.stdout).unwrap()),
+        Ok(out) if !required && String::from_utf8_lossy(&out.stderr).contains("No module named") => {
+            eprintln!("PyJWT not installed: third-party verification skipped");
+            None
+        }
+        Err(e) if !required => {
+            eprintln!("python3 not available ({e}): third-party verification skipped");
+            None
+        }
+        Ok(out) => panic!(
+            "PyJWT refused the token: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => panic!("python3: {e}"),
+    }
+}
+
 /// The nginx process and its prefix folder (kept until nginx stops).
 struct Nginx(Child, #[allow(dead_code)] tempfile::TempDir);
 
@@ -180,6 +208,10 @@ async fn through_a_real_nginx() {
     assert_eq!(path, "/api/v2/peatio/account/balances");
     let claims = verify_with_jwks(&app, auth.as_deref().unwrap()).await;
     assert_eq!(claims["email"], "web@barong.test");
+    if let Some(claims) = verify_with_pyjwt(&app, auth.as_deref().unwrap()) {
+        assert_eq!(claims["email"], "web@barong.test");
+        assert_eq!(claims["sub"], "session");
+    }
 
     // A signed API-key request reaches it too.
     app.register_confirmed("bot@barong.test").await;
@@ -201,6 +233,9 @@ async fn through_a_real_nginx() {
         verify_with_jwks(&app, auth.as_deref().unwrap()).await["email"],
         "bot@barong.test"
     );
+    if let Some(claims) = verify_with_pyjwt(&app, auth.as_deref().unwrap()) {
+        assert_eq!(claims["email"], "bot@barong.test");
+    }
 
     // Denied requests never reach the upstream.
     let before = seen.lock().unwrap().len();
