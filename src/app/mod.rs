@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 
 use crate::authz::rules::RulesHandle;
 use crate::authz::{Authorizer, AuthzSettings};
-use crate::config::Config;
+use crate::config::{Config, StorageBackend};
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::secret_box::SecretBox;
 use crate::events::{MailQueue, Mailer};
@@ -23,6 +23,7 @@ use crate::services::captcha::CaptchaVerifier;
 use crate::services::seed::{DEFAULT_SEEDS, Seeds};
 use crate::services::{Services, Settings};
 use crate::sessions::SessionStore;
+use crate::storage::files::{FileStore, S3Settings};
 use crate::storage::{self, Database};
 
 /// A built application with bound listeners, ready to serve.
@@ -84,9 +85,29 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         MailQueue::start(mailer),
         CaptchaVerifier::from_config(config),
         settings,
+        file_store(config)?,
     )
     .await?;
     Ok(services)
+}
+
+/// The configured KYC file store: `<data dir>/uploads`, or an S3-compatible bucket.
+fn file_store(config: &Config) -> anyhow::Result<FileStore> {
+    let store = match config.storage_backend {
+        StorageBackend::Local => FileStore::local(&config.data_dir.join("uploads")),
+        StorageBackend::S3 => FileStore::s3(S3Settings {
+            bucket: config.s3_bucket.clone(),
+            region: config.s3_region.clone(),
+            endpoint: Some(config.s3_endpoint.clone()).filter(|e| !e.trim().is_empty()),
+            access_key_id: config.s3_access_key_id.clone(),
+            secret_access_key: config
+                .s3_secret_access_key
+                .as_ref()
+                .map(|s| s.expose().to_owned()),
+            path_style: config.s3_path_style,
+        }),
+    };
+    store.context("document storage")
 }
 
 impl App {

@@ -185,6 +185,8 @@ pub struct Config {
     pub s3_region: String,
     /// S3 endpoint for S3-compatible services; empty: AWS.
     pub s3_endpoint: String,
+    /// Path-style S3 requests (`endpoint/bucket/key`; MinIO, Ceph); false: virtual-hosted.
+    pub s3_path_style: bool,
     /// S3 access key id.
     pub s3_access_key_id: Option<String>,
     /// S3 secret access key.

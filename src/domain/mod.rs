@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod client;
 pub mod client_ip;
+pub mod document;
 pub mod email;
 pub mod email_format;
 pub mod label;

@@ -3,7 +3,7 @@
 use axum::response::Json;
 use utoipa::OpenApi;
 
-use super::{identity, resource};
+use super::{admin, identity, resource};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,6 +37,10 @@ use super::{identity, resource};
         resource::api_keys::create_api_key,
         resource::api_keys::update_api_key,
         resource::api_keys::delete_api_key,
+        resource::documents::list_documents,
+        resource::documents::create_documents,
+        resource::documents::download_document,
+        admin::documents::download_document,
     )
 )]
 struct ApiDoc;

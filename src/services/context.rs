@@ -8,6 +8,7 @@ use crate::crypto::secret_box::SecretBox;
 use crate::events::MailQueue;
 use crate::sessions::SessionStore;
 use crate::storage::Database;
+use crate::storage::files::FileStore;
 
 use super::captcha::CaptchaVerifier;
 
@@ -53,6 +54,8 @@ pub struct Services {
     pub captcha: CaptchaVerifier,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// Where KYC files are kept (local folder or S3 bucket).
+    pub files: FileStore,
     /// An argon2id digest of a random password, verified against when a login names
     /// no account, so both cases take the same time.
     pub(crate) dummy_digest: Arc<str>,
@@ -68,6 +71,7 @@ impl Services {
         mail: MailQueue,
         captcha: CaptchaVerifier,
         settings: Settings,
+        files: FileStore,
     ) -> Result<Self, crate::crypto::password::HashError> {
         let dummy = crate::crypto::password::hash(&crate::crypto::random::hex_token(16)).await?;
         Ok(Self {
@@ -78,6 +82,7 @@ impl Services {
             mail,
             captcha,
             settings: Arc::new(settings),
+            files,
             dummy_digest: dummy.into(),
         })
     }

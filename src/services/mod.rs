@@ -6,6 +6,7 @@ pub mod account;
 pub mod api_keys;
 pub mod captcha;
 mod context;
+pub mod documents;
 mod error;
 pub mod identity;
 pub mod levels;

@@ -6,8 +6,10 @@
 
 pub mod activities;
 pub mod apikeys;
+pub mod documents;
 pub mod entities;
 mod error;
+pub mod files;
 pub mod invalidations;
 pub mod labels;
 pub mod levels;

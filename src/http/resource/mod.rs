@@ -1,6 +1,8 @@
 //! `/api/v2/resource`: the signed-in user's own account (JWT from the gateway).
 
 pub(crate) mod api_keys;
+mod document_form;
+pub(crate) mod documents;
 pub(crate) mod otp;
 pub(crate) mod sessions;
 pub(crate) mod users;
@@ -34,5 +36,15 @@ pub fn router() -> Router<HttpState> {
         .route(
             "/api_keys/{kid}",
             patch(api_keys::update_api_key).delete(api_keys::delete_api_key),
+        )
+        .route(
+            "/documents",
+            get(documents::list_documents)
+                .post(documents::create_documents)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/documents/{id}/upload",
+            get(documents::download_document),
         )
 }

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod apikeys;
 pub mod cache_invalidations;
+pub mod documents;
 pub mod labels;
 pub mod levels;
 pub mod otp_recovery_codes;
