@@ -56,7 +56,7 @@ fn valid_fields(expire: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn fields_ref(v: &[(&'static str, String)]) -> Vec<(&'static str, &str)> {
+fn fields_ref<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     v.iter().map(|(k, s)| (*k, s.as_str())).collect()
 }
 
@@ -221,7 +221,8 @@ async fn bad_input_gets_barong_keys_and_writes_nothing() {
     let past = yesterday();
     let cases: Vec<(Vec<(&str, &str)>, Vec<(&str, Vec<u8>, &str)>, u16, Vec<&str>)> = vec![
         (
-            vec![],
+            // (A form needs one part to be multipart at all; a blank metadata is absent.)
+            vec![("metadata", "")],
             vec![],
             422,
             vec![
@@ -313,6 +314,9 @@ async fn bad_input_gets_barong_keys_and_writes_nothing() {
         .await
         .unwrap();
     assert_eq!(errors(r).await, (415, keys(&["request.unsupported_media_type"])));
+    // A multipart body with no part at all is malformed.
+    let r = upload(&app, &token, Form::new()).await;
+    assert_eq!(errors(r).await, (400, keys(&["request.malformed_body"])));
     // No token.
     let r = reqwest::Client::new()
         .post(app.url("/api/v2/resource/documents"))
