@@ -162,7 +162,10 @@ mod tests {
 
     #[test]
     fn kinds_come_from_the_bytes() {
-        assert_eq!(FileKind::sniff(b"\xFF\xD8\xFF\xE0rest"), Some(FileKind::Jpeg));
+        assert_eq!(
+            FileKind::sniff(b"\xFF\xD8\xFF\xE0rest"),
+            Some(FileKind::Jpeg)
+        );
         assert_eq!(
             FileKind::sniff(b"\x89PNG\r\n\x1a\n...."),
             Some(FileKind::Png)
@@ -207,6 +210,9 @@ mod tests {
             check_limit(9, 2, 10),
             Err("resource.documents.limit_will_be_reached")
         );
-        assert_eq!(check_limit(10, 1, 10), Err("resource.documents.limit_reached"));
+        assert_eq!(
+            check_limit(10, 1, 10),
+            Err("resource.documents.limit_reached")
+        );
     }
 }

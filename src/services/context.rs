@@ -63,6 +63,10 @@ pub struct Services {
 
 impl Services {
     /// Assembles the services; computes the timing-equaliser digest once.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one handle per dependency, called once by the composition root"
+    )]
     pub async fn new(
         db: Database,
         sessions: SessionStore,

@@ -141,8 +141,7 @@ impl Services {
             };
             documents.push(storage::documents::insert(&tx, new).await?);
         }
-        if storage::documents::count_for_user(&tx, user.id).await? > self.settings.documents_limit
-        {
+        if storage::documents::count_for_user(&tx, user.id).await? > self.settings.documents_limit {
             return Err(ServiceError::new(
                 ErrorKind::BadRequest,
                 "resource.documents.limit_will_be_reached",

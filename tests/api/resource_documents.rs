@@ -68,7 +68,11 @@ async fn upload(app: &TestApp, token: &str, form: Form) -> reqwest::Response {
         .unwrap()
 }
 
-async fn upload_valid(app: &TestApp, token: &str, files: &[(&str, Vec<u8>, &str)]) -> reqwest::Response {
+async fn upload_valid(
+    app: &TestApp,
+    token: &str,
+    files: &[(&str, Vec<u8>, &str)],
+) -> reqwest::Response {
     let fields = valid_fields(&in_a_year());
     upload(app, token, form(&fields_ref(&fields), files)).await
 }
@@ -144,7 +148,10 @@ async fn upload_sets_pending_lists_and_downloads_the_same_bytes() {
         let r = upload_valid(
             &app,
             &token,
-            &[("passport.png", png(), "image/png"), ("scan.pdf", pdf(), "application/pdf")],
+            &[
+                ("passport.png", png(), "image/png"),
+                ("scan.pdf", pdf(), "application/pdf"),
+            ],
         )
         .await;
         assert_eq!(r.status(), 201, "[{}]", app.label);
@@ -162,7 +169,15 @@ async fn upload_sets_pending_lists_and_downloads_the_same_bytes() {
         let fields: Vec<&String> = docs[0].as_object().unwrap().keys().collect();
         assert_eq!(
             fields,
-            ["upload", "doc_type", "doc_number", "doc_expire", "metadata", "created_at", "updated_at"]
+            [
+                "upload",
+                "doc_type",
+                "doc_number",
+                "doc_expire",
+                "metadata",
+                "created_at",
+                "updated_at"
+            ]
         );
         assert_eq!(docs[0]["doc_type"], "Passport");
         assert_eq!(docs[0]["doc_number"], "AB 123-456");
@@ -170,9 +185,15 @@ async fn upload_sets_pending_lists_and_downloads_the_same_bytes() {
         assert_eq!(docs[0]["metadata"], json!({ "country": "FR" }));
         assert!(docs[0]["created_at"].as_str().unwrap().ends_with('Z'));
 
-        for (doc, (bytes, ct)) in docs.iter().zip([(png(), "image/png"), (pdf(), "application/pdf")]) {
+        for (doc, (bytes, ct)) in docs
+            .iter()
+            .zip([(png(), "image/png"), (pdf(), "application/pdf")])
+        {
             let url = doc["upload"]["url"].as_str().unwrap();
-            assert!(url.starts_with("/api/v2/resource/documents/") && url.ends_with("/upload"), "{url}");
+            assert!(
+                url.starts_with("/api/v2/resource/documents/") && url.ends_with("/upload"),
+                "{url}"
+            );
             let (status, content_type, body) = fetch(&app, url, Some(&token)).await;
             assert_eq!(status, 200, "[{}] {url}", app.label);
             assert_eq!(content_type, ct);
@@ -188,7 +209,10 @@ async fn upload_sets_pending_lists_and_downloads_the_same_bytes() {
             .unwrap();
         for row in &rows {
             let key = row.upload.as_deref().unwrap();
-            assert!(key.starts_with(&format!("documents/{}/", user.uid)), "{key}");
+            assert!(
+                key.starts_with(&format!("documents/{}/", user.uid)),
+                "{key}"
+            );
             assert!(!key.contains("passport") && !key.contains("scan"), "{key}");
         }
         assert_eq!(rows[0].file_name.as_deref(), Some("passport.png"));
@@ -201,15 +225,35 @@ async fn a_verified_document_label_is_not_downgraded() {
     let email = "verified@barong.test";
     let token = user_token(&app, email).await;
     let user = app.user(email).await;
-    barong::services::levels::set_private_label(app.services.db.conn(), user.id, "document", "verified")
-        .await
-        .unwrap();
-    let r = upload_valid(&app, &token, &[("a.jpg", b"\xFF\xD8\xFF\xE0jpeg".to_vec(), "image/jpeg")]).await;
+    barong::services::levels::set_private_label(
+        app.services.db.conn(),
+        user.id,
+        "document",
+        "verified",
+    )
+    .await
+    .unwrap();
+    let r = upload_valid(
+        &app,
+        &token,
+        &[("a.jpg", b"\xFF\xD8\xFF\xE0jpeg".to_vec(), "image/jpeg")],
+    )
+    .await;
     assert_eq!(r.status(), 201);
-    assert!(private_labels(&app, email)
-        .await
-        .contains(&("document".to_owned(), "verified".to_owned())));
+    assert!(
+        private_labels(&app, email)
+            .await
+            .contains(&("document".to_owned(), "verified".to_owned()))
+    );
 }
+
+/// Text fields, files, expected status, expected keys.
+type Case<'a> = (
+    Vec<(&'a str, &'a str)>,
+    Vec<(&'a str, Vec<u8>, &'a str)>,
+    u16,
+    Vec<&'a str>,
+);
 
 #[tokio::test]
 async fn bad_input_gets_barong_keys_and_writes_nothing() {
@@ -219,7 +263,7 @@ async fn bad_input_gets_barong_keys_and_writes_nothing() {
     let good = [("p.png", png(), "image/png")];
     let expire = in_a_year();
     let past = yesterday();
-    let cases: Vec<(Vec<(&str, &str)>, Vec<(&str, Vec<u8>, &str)>, u16, Vec<&str>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             // (A form needs one part to be multipart at all; a blank metadata is absent.)
             vec![("metadata", "")],
@@ -234,19 +278,31 @@ async fn bad_input_gets_barong_keys_and_writes_nothing() {
             ],
         ),
         (
-            vec![("doc_type", "Passport"), ("doc_number", "1"), ("doc_expire", &expire)],
+            vec![
+                ("doc_type", "Passport"),
+                ("doc_number", "1"),
+                ("doc_expire", &expire),
+            ],
             vec![],
             422,
             vec!["resource.document.missing_upload"],
         ),
         (
-            vec![("doc_type", "Selfie"), ("doc_number", "1"), ("doc_expire", &expire)],
+            vec![
+                ("doc_type", "Selfie"),
+                ("doc_number", "1"),
+                ("doc_expire", &expire),
+            ],
             good.to_vec(),
             400,
             vec!["doc_type.inclusion"],
         ),
         (
-            vec![("doc_type", "Passport"), ("doc_number", "1/2"), ("doc_expire", &expire)],
+            vec![
+                ("doc_type", "Passport"),
+                ("doc_number", "1/2"),
+                ("doc_expire", &expire),
+            ],
             good.to_vec(),
             400,
             vec!["doc_number.invalid"],
@@ -258,31 +314,53 @@ async fn bad_input_gets_barong_keys_and_writes_nothing() {
             vec!["resource.documents.invalid_format"],
         ),
         (
-            vec![("doc_type", "Passport"), ("doc_number", "1"), ("doc_expire", &past)],
+            vec![
+                ("doc_type", "Passport"),
+                ("doc_number", "1"),
+                ("doc_expire", &past),
+            ],
             good.to_vec(),
             422,
             vec!["resource.documents.already_expired"],
         ),
         (
-            vec![("doc_type", "Passport"), ("doc_number", "1"), ("doc_expire", "next year")],
+            vec![
+                ("doc_type", "Passport"),
+                ("doc_number", "1"),
+                ("doc_expire", "next year"),
+            ],
             good.to_vec(),
             422,
             vec!["resource.documents.expire_not_a_date"],
         ),
         (
-            vec![("doc_type", "Passport"), ("doc_number", "1"), ("doc_expire", " ")],
+            vec![
+                ("doc_type", "Passport"),
+                ("doc_number", "1"),
+                ("doc_expire", " "),
+            ],
             good.to_vec(),
             422,
             vec!["resource.document.empty_doc_expire"],
         ),
         (
-            vec![("doc_type", "Passport"), ("doc_number", "1"), ("doc_expire", &expire), ("metadata", "{not json")],
+            vec![
+                ("doc_type", "Passport"),
+                ("doc_number", "1"),
+                ("doc_expire", &expire),
+                ("metadata", "{not json"),
+            ],
             good.to_vec(),
             422,
             vec!["resource.document.invalid_metadata"],
         ),
         (
-            vec![("doc_type", "Passport"), ("doc_number", "1"), ("doc_expire", &expire), ("metadata", "[1,2]")],
+            vec![
+                ("doc_type", "Passport"),
+                ("doc_number", "1"),
+                ("doc_expire", &expire),
+                ("metadata", "[1,2]"),
+            ],
             good.to_vec(),
             422,
             vec!["resource.document.invalid_metadata"],
@@ -290,13 +368,24 @@ async fn bad_input_gets_barong_keys_and_writes_nothing() {
         (
             // A text file named .jpg and claimed as image/jpeg, beside a good file:
             // refused as a whole.
-            vec![("doc_type", "Passport"), ("doc_number", "1"), ("doc_expire", &expire)],
-            vec![("p.png", png(), "image/png"), ("photo.jpg", b"just some text".to_vec(), "image/jpeg")],
+            vec![
+                ("doc_type", "Passport"),
+                ("doc_number", "1"),
+                ("doc_expire", &expire),
+            ],
+            vec![
+                ("p.png", png(), "image/png"),
+                ("photo.jpg", b"just some text".to_vec(), "image/jpeg"),
+            ],
             400,
             vec!["upload.invalid_type"],
         ),
         (
-            vec![("doc_type", "Passport"), ("doc_number", "1"), ("doc_expire", &expire)],
+            vec![
+                ("doc_type", "Passport"),
+                ("doc_number", "1"),
+                ("doc_expire", &expire),
+            ],
             vec![("empty.png", Vec::new(), "image/png")],
             400,
             vec!["upload.blank"],
@@ -304,7 +393,11 @@ async fn bad_input_gets_barong_keys_and_writes_nothing() {
     ];
     for (fields, files, status, expected) in cases {
         let r = upload(&app, &token, form(&fields, &files)).await;
-        assert_eq!(errors(r).await, (status, keys(&expected)), "fields {fields:?}");
+        assert_eq!(
+            errors(r).await,
+            (status, keys(&expected)),
+            "fields {fields:?}"
+        );
     }
     // Not multipart at all.
     let r = app
@@ -313,7 +406,10 @@ async fn bad_input_gets_barong_keys_and_writes_nothing() {
         .send()
         .await
         .unwrap();
-    assert_eq!(errors(r).await, (415, keys(&["request.unsupported_media_type"])));
+    assert_eq!(
+        errors(r).await,
+        (415, keys(&["request.unsupported_media_type"]))
+    );
     // A multipart body with no part at all is malformed.
     let r = upload(&app, &token, Form::new()).await;
     assert_eq!(errors(r).await, (400, keys(&["request.malformed_body"])));
@@ -328,7 +424,12 @@ async fn bad_input_gets_barong_keys_and_writes_nothing() {
 
     assert_eq!(document_count(&app, email).await, 0);
     assert_eq!(stored_files(&app), 0);
-    assert!(!private_labels(&app, email).await.iter().any(|(k, _)| k == "document"));
+    assert!(
+        !private_labels(&app, email)
+            .await
+            .iter()
+            .any(|(k, _)| k == "document")
+    );
 }
 
 #[tokio::test]
@@ -338,7 +439,10 @@ async fn expiry_can_be_made_optional() {
     let r = upload(
         &app,
         &token,
-        form(&[("doc_type", "Passport"), ("doc_number", "1")], &[("p.png", png(), "image/png")]),
+        form(
+            &[("doc_type", "Passport"), ("doc_number", "1")],
+            &[("p.png", png(), "image/png")],
+        ),
     )
     .await;
     assert_eq!(r.status(), 201);
@@ -349,7 +453,11 @@ async fn expiry_can_be_made_optional() {
         &app,
         &token,
         form(
-            &[("doc_type", "Passport"), ("doc_number", "1"), ("doc_expire", &past)],
+            &[
+                ("doc_type", "Passport"),
+                ("doc_number", "1"),
+                ("doc_expire", &past),
+            ],
             &[("p.png", png(), "image/png")],
         ),
     )
@@ -379,13 +487,25 @@ async fn the_document_limit_is_exact() {
     let token = user_token(&app, email).await;
     let file = || ("p.png", png(), "image/png");
     let r = upload_valid(&app, &token, &[file(), file(), file(), file()]).await;
-    assert_eq!(errors(r).await, (400, keys(&["resource.documents.limit_will_be_reached"])));
-    assert_eq!(upload_valid(&app, &token, &[file(), file()]).await.status(), 201);
+    assert_eq!(
+        errors(r).await,
+        (400, keys(&["resource.documents.limit_will_be_reached"]))
+    );
+    assert_eq!(
+        upload_valid(&app, &token, &[file(), file()]).await.status(),
+        201
+    );
     let r = upload_valid(&app, &token, &[file(), file()]).await;
-    assert_eq!(errors(r).await, (400, keys(&["resource.documents.limit_will_be_reached"])));
+    assert_eq!(
+        errors(r).await,
+        (400, keys(&["resource.documents.limit_will_be_reached"]))
+    );
     assert_eq!(upload_valid(&app, &token, &[file()]).await.status(), 201);
     let r = upload_valid(&app, &token, &[file()]).await;
-    assert_eq!(errors(r).await, (400, keys(&["resource.documents.limit_reached"])));
+    assert_eq!(
+        errors(r).await,
+        (400, keys(&["resource.documents.limit_reached"]))
+    );
     assert_eq!(document_count(&app, email).await, 3);
     assert_eq!(stored_files(&app), 3);
 }
@@ -395,7 +515,9 @@ async fn only_the_owner_downloads_and_reviewers_need_a_role() {
     for app in TestApp::each_backend().await {
         let owner = user_token(&app, "owner@barong.test").await;
         assert_eq!(
-            upload_valid(&app, &owner, &[("p.png", png(), "image/png")]).await.status(),
+            upload_valid(&app, &owner, &[("p.png", png(), "image/png")])
+                .await
+                .status(),
             201
         );
         let url = list(&app, &owner).await[0]["upload"]["url"]
@@ -411,9 +533,15 @@ async fn only_the_owner_downloads_and_reviewers_need_a_role() {
             .send()
             .await
             .unwrap();
-        assert_eq!(errors(r).await, (404, keys(&["record.not_found"])), "[{}]", app.label);
+        assert_eq!(
+            errors(r).await,
+            (404, keys(&["record.not_found"])),
+            "[{}]",
+            app.label
+        );
         assert!(list(&app, &other).await.is_empty());
-        let (status, _, _) = fetch(&app, "/api/v2/resource/documents/abc/upload", Some(&owner)).await;
+        let (status, _, _) =
+            fetch(&app, "/api/v2/resource/documents/abc/upload", Some(&owner)).await;
         assert_eq!(status, 404);
 
         // The admin route: a member is refused, a reviewer gets the same bytes.
@@ -424,7 +552,12 @@ async fn only_the_owner_downloads_and_reviewers_need_a_role() {
             .send()
             .await
             .unwrap();
-        assert_eq!(errors(r).await, (403, keys(&["admin.access.denied"])), "[{}]", app.label);
+        assert_eq!(
+            errors(r).await,
+            (403, keys(&["admin.access.denied"])),
+            "[{}]",
+            app.label
+        );
         let (status, _, _) = fetch(&app, &admin_url, None).await;
         assert_eq!(status, 401);
 
@@ -463,9 +596,17 @@ async fn storage_down_is_503_and_nothing_is_written() {
     std::fs::remove_dir_all(&uploads).unwrap();
     std::fs::write(&uploads, b"not a folder").unwrap();
     let r = upload_valid(&app, &token, &[("p.png", png(), "image/png")]).await;
-    assert_eq!(errors(r).await, (503, keys(&["resource.documents.storage_unavailable"])));
+    assert_eq!(
+        errors(r).await,
+        (503, keys(&["resource.documents.storage_unavailable"]))
+    );
     assert_eq!(document_count(&app, email).await, 0);
-    assert!(!private_labels(&app, email).await.iter().any(|(k, _)| k == "document"));
+    assert!(
+        !private_labels(&app, email)
+            .await
+            .iter()
+            .any(|(k, _)| k == "document")
+    );
 }
 
 #[tokio::test]
@@ -473,7 +614,12 @@ async fn a_failed_database_write_removes_the_stored_files() {
     let app = TestApp::spawn().await;
     let email = "rollback@barong.test";
     let token = user_token(&app, email).await;
-    assert_eq!(upload_valid(&app, &token, &[("p.png", png(), "image/png")]).await.status(), 201);
+    assert_eq!(
+        upload_valid(&app, &token, &[("p.png", png(), "image/png")])
+            .await
+            .status(),
+        201
+    );
     assert_eq!(stored_files(&app), 1);
     // Counting still works, inserting no longer does (after the files were stored).
     app.services
@@ -485,10 +631,22 @@ async fn a_failed_database_write_removes_the_stored_files() {
         )
         .await
         .unwrap();
-    let r = upload_valid(&app, &token, &[("a.png", png(), "image/png"), ("b.pdf", pdf(), "application/pdf")]).await;
+    let r = upload_valid(
+        &app,
+        &token,
+        &[
+            ("a.png", png(), "image/png"),
+            ("b.pdf", pdf(), "application/pdf"),
+        ],
+    )
+    .await;
     assert_eq!(errors(r).await, (503, keys(&["server.unavailable"])));
     assert_eq!(document_count(&app, email).await, 1);
-    assert_eq!(stored_files(&app), 1, "the two new objects were removed again");
+    assert_eq!(
+        stored_files(&app),
+        1,
+        "the two new objects were removed again"
+    );
 }
 
 #[tokio::test]
@@ -504,7 +662,10 @@ async fn unreachable_s3_is_503() {
     let email = "s3down@barong.test";
     let token = user_token(&app, email).await;
     let r = upload_valid(&app, &token, &[("p.png", png(), "image/png")]).await;
-    assert_eq!(errors(r).await, (503, keys(&["resource.documents.storage_unavailable"])));
+    assert_eq!(
+        errors(r).await,
+        (503, keys(&["resource.documents.storage_unavailable"]))
+    );
     assert_eq!(document_count(&app, email).await, 0);
 }
 
@@ -522,7 +683,11 @@ async fn s3_backend_round_trip() {
         .send()
         .await
         .unwrap();
-    assert!(r.status().is_success(), "create bucket: {:?}", r.text().await);
+    assert!(
+        r.status().is_success(),
+        "create bucket: {:?}",
+        r.text().await
+    );
     let app = TestApp::spawn_with(&[
         ("BARONG_STORAGE_BACKEND", "s3"),
         ("BARONG_S3_BUCKET", &bucket),

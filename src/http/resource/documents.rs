@@ -238,6 +238,9 @@ mod tests {
             ORIGINAL_PATH,
             HeaderValue::from_static("/api/v2/barong/resource/documents?x=1"),
         );
-        assert_eq!(list_path(&headers, &uri), "/api/v2/barong/resource/documents");
+        assert_eq!(
+            list_path(&headers, &uri),
+            "/api/v2/barong/resource/documents"
+        );
     }
 }

@@ -43,8 +43,5 @@ pub fn router() -> Router<HttpState> {
                 .post(documents::create_documents)
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
-        .route(
-            "/documents/{id}/upload",
-            get(documents::download_document),
-        )
+        .route("/documents/{id}/upload", get(documents::download_document))
 }
