@@ -131,7 +131,9 @@ fn start_nginx(listen: u16, barong: u16, peatio: u16) -> Nginx {
     Nginx(child, dir)
 }
 
-#[tokio::test]
+// Multi-threaded: PyJWT runs as a blocking child process that fetches the JWKS from
+// this same runtime, which a single-threaded runtime could never serve (deadlock).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn through_a_real_nginx() {
     if !std::path::Path::new(NGINX).exists() {
         assert!(
@@ -189,6 +191,8 @@ async fn through_a_real_nginx() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
+    let login: Value = r.json().await.unwrap();
+    let csrf = login["csrf_token"].as_str().unwrap().to_owned();
 
     // Its requests reach barong's resource API and the exchange with a verified JWT.
     let me: Value = browser
@@ -214,6 +218,40 @@ async fn through_a_real_nginx() {
         assert_eq!(claims["email"], "web@barong.test");
         assert_eq!(claims["sub"], "session");
     }
+
+    // A KYC upload passes nginx's body limit; its download URL keeps the public
+    // prefix and serves the same bytes through nginx.
+    let scan = b"%PDF-1.4\n%%EOF\n".to_vec();
+    let part = reqwest::multipart::Part::bytes(scan.clone()).file_name("scan.pdf");
+    let form = reqwest::multipart::Form::new()
+        .text("doc_type", "Passport")
+        .text("doc_number", "X1")
+        .text("doc_expire", "2999-01-01")
+        .part("upload[]", part);
+    let r = browser
+        .post(format!("{base}/api/v2/barong/resource/documents"))
+        .header("X-CSRF-Token", &csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{:?}", r.text().await);
+    let docs: Value = browser
+        .get(format!("{base}/api/v2/barong/resource/documents"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = docs[0]["upload"]["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("/api/v2/barong/resource/documents/"),
+        "{url}"
+    );
+    let r = browser.get(format!("{base}{url}")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), scan);
 
     // A signed API-key request reaches it too.
     app.register_confirmed("bot@barong.test").await;

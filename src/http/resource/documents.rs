@@ -22,19 +22,32 @@ use crate::storage::documents::Document;
 
 const PREFIX: &str = "resource.document";
 
-/// Header Envoy sets to the path before its `prefix_rewrite` (`/api/v2/barong/...`).
-const ORIGINAL_PATH: &str = "x-envoy-original-path";
+/// Headers gateways use for the path before they rewrote it (`/api/v2/barong/...` to
+/// `/api/v2/...`): Envoy's `prefix_rewrite`, Traefik's `replacePathRegex`, and the
+/// header our nginx example sets.
+const ORIGINAL_PATH_HEADERS: [&str; 3] =
+    ["x-envoy-original-path", "x-replaced-path", "x-original-uri"];
+
+/// A plain absolute path of the list itself; anything else (another route, a
+/// protocol-relative `//host`, odd characters) is ignored.
+fn plausible_list_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.ends_with("/documents")
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
+}
 
 /// The path under which the client reached the list, so download URLs work through the
 /// gateway's prefix (`/api/v2/barong/resource/documents`) as well as directly.
 fn list_path(headers: &HeaderMap, uri: &axum::http::Uri) -> String {
-    let original = headers
-        .get(ORIGINAL_PATH)
-        .and_then(|v| v.to_str().ok())
-        .map(|p| p.split('?').next().unwrap_or_default().to_owned());
-    original
-        .filter(|p| p.starts_with('/') && p.ends_with("/documents"))
-        .unwrap_or_else(|| uri.path().to_owned())
+    ORIGINAL_PATH_HEADERS
+        .iter()
+        .filter_map(|name| headers.get(*name)?.to_str().ok())
+        .map(|value| value.split('?').next().unwrap_or_default())
+        .find(|path| plausible_list_path(path))
+        .map_or_else(|| uri.path().to_owned(), str::to_owned)
 }
 
 /// Barong's Document entity with our download URL.
@@ -235,7 +248,12 @@ mod tests {
         let mut headers = HeaderMap::new();
         assert_eq!(list_path(&headers, &uri), "/api/v2/resource/documents");
         headers.insert(
-            ORIGINAL_PATH,
+            "x-original-uri",
+            HeaderValue::from_static("//evil.example/documents"),
+        );
+        assert_eq!(list_path(&headers, &uri), "/api/v2/resource/documents");
+        headers.insert(
+            "x-envoy-original-path",
             HeaderValue::from_static("/api/v2/barong/resource/documents?x=1"),
         );
         assert_eq!(
