@@ -16,7 +16,7 @@ use crate::authz::{Authorizer, AuthzSettings};
 use crate::config::Config;
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::secret_box::SecretBox;
-use crate::events::{MailQueue, Mailer};
+use crate::events::{MailQueue, Mailer, SmsSender};
 use crate::grpc;
 use crate::http::{self, CookieSettings, HttpState, VersionInfo};
 use crate::services::captcha::CaptchaVerifier;
@@ -84,6 +84,7 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         MailQueue::start(mailer),
         CaptchaVerifier::from_config(config),
         settings,
+        SmsSender::from_config(config)?,
     )
     .await?;
     Ok(services)

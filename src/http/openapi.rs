@@ -37,6 +37,10 @@ use super::{identity, resource};
         resource::api_keys::create_api_key,
         resource::api_keys::update_api_key,
         resource::api_keys::delete_api_key,
+        resource::phones::list_phones,
+        resource::phones::create_phone,
+        resource::phones::send_code,
+        resource::phones::verify_phone,
     )
 )]
 struct ApiDoc;

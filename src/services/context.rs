@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::secret_box::SecretBox;
-use crate::events::MailQueue;
+use crate::events::{MailQueue, SmsSender};
 use crate::sessions::SessionStore;
 use crate::storage::Database;
 
@@ -53,6 +53,8 @@ pub struct Services {
     pub captcha: CaptchaVerifier,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// Outgoing SMS (phone verification codes).
+    pub sms: SmsSender,
     /// An argon2id digest of a random password, verified against when a login names
     /// no account, so both cases take the same time.
     pub(crate) dummy_digest: Arc<str>,
@@ -68,6 +70,7 @@ impl Services {
         mail: MailQueue,
         captcha: CaptchaVerifier,
         settings: Settings,
+        sms: SmsSender,
     ) -> Result<Self, crate::crypto::password::HashError> {
         let dummy = crate::crypto::password::hash(&crate::crypto::random::hex_token(16)).await?;
         Ok(Self {
@@ -78,6 +81,7 @@ impl Services {
             mail,
             captcha,
             settings: Arc::new(settings),
+            sms,
             dummy_digest: dummy.into(),
         })
     }

@@ -11,6 +11,7 @@ pub mod identity;
 pub mod levels;
 pub mod one_time_token;
 pub mod otp;
+pub mod phones;
 pub mod record;
 pub mod seed;
 pub mod session_inventory;

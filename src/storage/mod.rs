@@ -12,6 +12,7 @@ pub mod invalidations;
 pub mod labels;
 pub mod levels;
 pub mod permissions;
+pub mod phones;
 pub mod recovery_codes;
 pub mod users;
 pub mod utilized_tokens;
@@ -21,7 +22,7 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, TransactionTrait};
 
-pub use error::StorageError;
+pub use error::{NUMBER_TAKEN, StorageError};
 pub use sea_orm::{ConnectionTrait as Conn, DatabaseTransaction as Tx};
 
 /// Current UTC time as stored in every timestamp column (naive, UTC by convention, so

@@ -24,3 +24,4 @@ mod resource_sessions;
 mod storage_backends;
 mod totp_ref;
 mod two_factor_journey;
+mod resource_phones;

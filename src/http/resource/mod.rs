@@ -2,6 +2,7 @@
 
 pub(crate) mod api_keys;
 pub(crate) mod otp;
+pub(crate) mod phones;
 pub(crate) mod sessions;
 pub(crate) mod users;
 
@@ -35,4 +36,10 @@ pub fn router() -> Router<HttpState> {
             "/api_keys/{kid}",
             patch(api_keys::update_api_key).delete(api_keys::delete_api_key),
         )
+        .route(
+            "/phones",
+            get(phones::list_phones).post(phones::create_phone),
+        )
+        .route("/phones/send_code", post(phones::send_code))
+        .route("/phones/verify", post(phones::verify_phone))
 }
