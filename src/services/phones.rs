@@ -8,7 +8,7 @@
 //! so the user can simply try again.
 
 use crate::crypto::{constant_time_eq, random};
-use crate::domain::phone::{self, CODE_LENGTH, PhoneNumber};
+use crate::domain::phone::{CODE_LENGTH, PhoneNumber, normalise_code};
 use crate::events::Sms;
 use crate::services::{ErrorKind, ServiceError, Services, levels};
 use crate::storage::phones::{CodeState, NewPhone, Phone};
@@ -183,7 +183,7 @@ impl Services {
         {
             return Err(code_expired());
         }
-        let given = phone::normalise_code(code).ok_or_else(verification_invalid)?;
+        let given = normalise_code(code).ok_or_else(verification_invalid)?;
         if !storage::phones::count_attempt(conn, phone.id, &sealed, max).await? {
             return Err(self.why_no_attempt(user, number.digits(), max).await);
         }

@@ -192,7 +192,7 @@ pub async fn count_attempt(
     let result = Phones::update_many()
         .col_expr(
             phones::Column::FailedAttempts,
-            Expr::col(phones::Column::FailedAttempts).add(1),
+            sea_orm::sea_query::ExprTrait::add(Expr::col(phones::Column::FailedAttempts), 1),
         )
         .filter(phones::Column::Id.eq(id))
         .filter(phones::Column::CodeSealed.eq(sealed))

@@ -430,7 +430,7 @@ async fn twilio_gets_a_form_with_basic_auth_and_failures_write_nothing() {
     let (twilio, url) = FakeTwilio::start().await;
     let app = TestApp::spawn_with(&[
         ("BARONG_SMS_PROVIDER", "twilio"),
-        ("BARONG_TWILIO_API_URL", &url),
+        ("BARONG_TWILIO_API_URL", url.as_str()),
         ("BARONG_TWILIO_ACCOUNT_SID", "AC0123"),
         ("BARONG_TWILIO_AUTH_TOKEN", "tok3n"),
         ("BARONG_TWILIO_PHONE_NUMBER", "+15005550006"),
