@@ -35,7 +35,11 @@ mod tests {
     #[test]
     fn digits_are_decimal_and_vary() {
         let codes: Vec<String> = (0..20).map(|_| digits(5)).collect();
-        assert!(codes.iter().all(|c| c.len() == 5 && c.bytes().all(|b| b.is_ascii_digit())));
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.len() == 5 && c.bytes().all(|b| b.is_ascii_digit()))
+        );
         assert!(codes.iter().any(|c| c != &codes[0]));
     }
 }

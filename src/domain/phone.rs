@@ -38,8 +38,8 @@ impl PhoneNumber {
         if digits.is_empty() || digits.len() > 17 {
             return Err(PhoneError::Unparseable);
         }
-        let parsed = phonenumber::parse(None, format!("+{digits}"))
-            .map_err(|_| PhoneError::Unparseable)?;
+        let parsed =
+            phonenumber::parse(None, format!("+{digits}")).map_err(|_| PhoneError::Unparseable)?;
         if !parsed.is_valid() {
             return Err(PhoneError::Invalid);
         }

@@ -61,7 +61,9 @@ pub struct Services {
 }
 
 impl Services {
-    /// Assembles the services; computes the timing-equaliser digest once.
+    /// Assembles the services; computes the timing-equaliser digest once. One
+    /// parameter per dependency: only the composition root calls this.
+    #[allow(clippy::too_many_arguments)]
     pub async fn new(
         db: Database,
         sessions: SessionStore,

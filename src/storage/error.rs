@@ -88,7 +88,9 @@ mod tests {
             NUMBER_TAKEN
         );
         assert_eq!(
-            conflict_key("Duplicate entry '447418084106' for key 'phones.index_phones_on_verified_number'"),
+            conflict_key(
+                "Duplicate entry '447418084106' for key 'phones.index_phones_on_verified_number'"
+            ),
             NUMBER_TAKEN
         );
         assert_eq!(conflict_key("something else"), "record.taken");

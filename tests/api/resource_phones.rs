@@ -48,7 +48,13 @@ async fn add(app: &TestApp, token: &str, number: &str) -> reqwest::Response {
 }
 
 async fn resend(app: &TestApp, token: &str, number: &str) -> reqwest::Response {
-    call(app, token, "/phones/send_code", json!({ "phone_number": number })).await
+    call(
+        app,
+        token,
+        "/phones/send_code",
+        json!({ "phone_number": number }),
+    )
+    .await
 }
 
 async fn verify(app: &TestApp, token: &str, number: &str, code: &str) -> reqwest::Response {
@@ -118,12 +124,21 @@ async fn add_list_and_verify_sets_validated_at_label_and_level() {
         let l = app.label.clone();
         let token = user(&app, "phone@barong.test").await;
         assert_eq!(list(&app, &token).await, json!([]));
-        expect_message(add(&app, &token, NUMBER).await, 201, "Code was sent successfully", &l).await;
+        expect_message(
+            add(&app, &token, NUMBER).await,
+            201,
+            "Code was sent successfully",
+            &l,
+        )
+        .await;
 
         let texts = texts_to(&app, DIGITS);
         assert_eq!(texts.len(), 1, "[{l}] one SMS");
         let code = last_code(&app, DIGITS);
-        assert_eq!(texts[0], format!("Your verification code for Barong: {code}"));
+        assert_eq!(
+            texts[0],
+            format!("Your verification code for Barong: {code}")
+        );
         assert!(code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit()));
 
         let phones = list(&app, &token).await;
@@ -161,11 +176,14 @@ async fn add_list_and_verify_sets_validated_at_label_and_level() {
 
         let owner = app.user("phone@barong.test").await;
         assert_eq!(owner.level, 2, "[{l}] phone verified raises the level");
-        let labels = barong::storage::labels::list_by_scope(app.services.db.conn(), owner.id, "private")
-            .await
-            .unwrap();
+        let labels =
+            barong::storage::labels::list_by_scope(app.services.db.conn(), owner.id, "private")
+                .await
+                .unwrap();
         assert!(
-            labels.iter().any(|x| x.key == "phone" && x.value == "verified"),
+            labels
+                .iter()
+                .any(|x| x.key == "phone" && x.value == "verified"),
             "[{l}] {labels:?}"
         );
         let me: Value = app
@@ -178,7 +196,13 @@ async fn add_list_and_verify_sets_validated_at_label_and_level() {
             .unwrap();
         assert_eq!(me["level"], 2, "[{l}]");
         // The code is spent: using it again says the number is taken.
-        expect(verify(&app, &token, DIGITS, &code).await, 400, &["resource.phone.number_exist"], &l).await;
+        expect(
+            verify(&app, &token, DIGITS, &code).await,
+            400,
+            &["resource.phone.number_exist"],
+            &l,
+        )
+        .await;
     }
 }
 
@@ -190,34 +214,94 @@ async fn bad_input_gets_barong_keys() {
     expect(
         call(&app, &token, "/phones", json!({})).await,
         422,
-        &["resource.phone.missing_phone_number", "resource.phone.empty_phone_number"],
+        &[
+            "resource.phone.missing_phone_number",
+            "resource.phone.empty_phone_number",
+        ],
         &l,
     )
     .await;
-    expect(add(&app, &token, "  ").await, 422, &["resource.phone.empty_phone_number"], &l).await;
+    expect(
+        add(&app, &token, "  ").await,
+        422,
+        &["resource.phone.empty_phone_number"],
+        &l,
+    )
+    .await;
     // Without its country code a number is not a valid international number.
-    for bad in ["07418084106", "+44 12", "not a number", "+1 000 000 0000", "99999999999999999999999"] {
-        expect(add(&app, &token, bad).await, 400, &["resource.phone.invalid_num"], &format!("{l} {bad}")).await;
-        expect(resend(&app, &token, bad).await, 400, &["resource.phone.invalid_num"], &l).await;
-        expect(verify(&app, &token, bad, "12345").await, 400, &["resource.phone.invalid_num"], &l).await;
+    for bad in [
+        "07418084106",
+        "+44 12",
+        "not a number",
+        "+1 000 000 0000",
+        "99999999999999999999999",
+    ] {
+        expect(
+            add(&app, &token, bad).await,
+            400,
+            &["resource.phone.invalid_num"],
+            &format!("{l} {bad}"),
+        )
+        .await;
+        expect(
+            resend(&app, &token, bad).await,
+            400,
+            &["resource.phone.invalid_num"],
+            &l,
+        )
+        .await;
+        expect(
+            verify(&app, &token, bad, "12345").await,
+            400,
+            &["resource.phone.invalid_num"],
+            &l,
+        )
+        .await;
     }
     expect(
-        call(&app, &token, "/phones/verify", json!({ "phone_number": NUMBER })).await,
+        call(
+            &app,
+            &token,
+            "/phones/verify",
+            json!({ "phone_number": NUMBER }),
+        )
+        .await,
         422,
-        &["resource.phone.missing_verification_code", "resource.phone.empty_verification_code"],
+        &[
+            "resource.phone.missing_verification_code",
+            "resource.phone.empty_verification_code",
+        ],
         &l,
     )
     .await;
     expect(
-        call(&app, &token, "/phones/verify", json!({ "phone_number": NUMBER, "verification_code": "" })).await,
+        call(
+            &app,
+            &token,
+            "/phones/verify",
+            json!({ "phone_number": NUMBER, "verification_code": "" }),
+        )
+        .await,
         422,
         &["resource.phone.empty_verification_code"],
         &l,
     )
     .await;
     // Unknown numbers: resend says not found, verify says the verification is invalid.
-    expect(resend(&app, &token, NUMBER).await, 404, &["record.not_found"], &l).await;
-    expect(verify(&app, &token, NUMBER, "12345").await, 404, &["resource.phone.verification_invalid"], &l).await;
+    expect(
+        resend(&app, &token, NUMBER).await,
+        404,
+        &["record.not_found"],
+        &l,
+    )
+    .await;
+    expect(
+        verify(&app, &token, NUMBER, "12345").await,
+        404,
+        &["resource.phone.verification_invalid"],
+        &l,
+    )
+    .await;
     assert!(texts_to(&app, DIGITS).is_empty(), "nothing was sent");
     assert_eq!(list(&app, &token).await, json!([]));
     // Without a token.
@@ -229,7 +313,11 @@ async fn bad_input_gets_barong_keys() {
     expect(r, 401, &["jwt.decode_and_verify"], &l).await;
     // Documented.
     let doc: Value = app.get("/api/v2/openapi.json").await.json().await.unwrap();
-    for path in ["/api/v2/resource/phones", "/api/v2/resource/phones/send_code", "/api/v2/resource/phones/verify"] {
+    for path in [
+        "/api/v2/resource/phones",
+        "/api/v2/resource/phones/send_code",
+        "/api/v2/resource/phones/verify",
+    ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }
 }
@@ -242,21 +330,41 @@ async fn duplicates_and_numbers_verified_by_another_user() {
         let bob = user(&app, "bob@barong.test").await;
         assert_eq!(add(&app, &alice, NUMBER).await.status(), 201, "[{l}]");
         // The same number written differently is the same number.
-        expect(add(&app, &alice, DIGITS).await, 400, &["resource.phone.exists"], &l).await;
+        expect(
+            add(&app, &alice, DIGITS).await,
+            400,
+            &["resource.phone.exists"],
+            &l,
+        )
+        .await;
         // Not verified yet: another user may add it too.
         assert_eq!(add(&app, &bob, NUMBER).await.status(), 201, "[{l}]");
         let codes = texts_to(&app, DIGITS);
         assert_eq!(codes.len(), 2, "[{l}]");
         let code_of = |i: usize| codes[i].rsplit(' ').next().unwrap().to_owned();
-        assert_eq!(verify(&app, &alice, NUMBER, &code_of(0)).await.status(), 201, "[{l}]");
+        assert_eq!(
+            verify(&app, &alice, NUMBER, &code_of(0)).await.status(),
+            201,
+            "[{l}]"
+        );
 
         let taken = ["resource.phone.number_exist"];
-        expect(verify(&app, &bob, NUMBER, &code_of(1)).await, 400, &taken, &l).await;
+        expect(
+            verify(&app, &bob, NUMBER, &code_of(1)).await,
+            400,
+            &taken,
+            &l,
+        )
+        .await;
         expect(resend(&app, &bob, NUMBER).await, 400, &taken, &l).await;
         expect(add(&app, &alice, NUMBER).await, 400, &taken, &l).await;
         let carol = user(&app, "carol@barong.test").await;
         expect(add(&app, &carol, NUMBER).await, 400, &taken, &l).await;
-        assert_eq!(list(&app, &bob).await[0]["validated_at"], Value::Null, "[{l}]");
+        assert_eq!(
+            list(&app, &bob).await[0]["validated_at"],
+            Value::Null,
+            "[{l}]"
+        );
         assert_eq!(app.user("bob@barong.test").await.level, 1, "[{l}]");
 
         // Even a request that slipped past the check is stopped by the unique index.
@@ -289,44 +397,94 @@ async fn wrong_codes_count_and_burn_the_code_after_five() {
             expect(verify(&app, &token, OTHER, junk).await, 404, &invalid, &l).await;
         }
         for _ in 0..4 {
-            expect(verify(&app, &token, OTHER, &wrong(&code)).await, 404, &invalid, &l).await;
+            expect(
+                verify(&app, &token, OTHER, &wrong(&code)).await,
+                404,
+                &invalid,
+                &l,
+            )
+            .await;
         }
-        assert_eq!(verify(&app, &token, OTHER, &code).await.status(), 201, "[{l}]");
+        assert_eq!(
+            verify(&app, &token, OTHER, &code).await.status(),
+            201,
+            "[{l}]"
+        );
 
         // Five wrong codes burn it: even the right one is refused until a new code.
         assert_eq!(add(&app, &token, NUMBER).await.status(), 201, "[{l}]");
         let code = last_code(&app, DIGITS);
         for _ in 0..5 {
-            expect(verify(&app, &token, NUMBER, &wrong(&code)).await, 404, &invalid, &l).await;
+            expect(
+                verify(&app, &token, NUMBER, &wrong(&code)).await,
+                404,
+                &invalid,
+                &l,
+            )
+            .await;
         }
         let burnt = ["resource.phone.attempts_exceeded"];
         expect(verify(&app, &token, NUMBER, &code).await, 400, &burnt, &l).await;
-        expect(verify(&app, &token, NUMBER, &wrong(&code)).await, 400, &burnt, &l).await;
+        expect(
+            verify(&app, &token, NUMBER, &wrong(&code)).await,
+            400,
+            &burnt,
+            &l,
+        )
+        .await;
         tokio::time::sleep(Duration::from_millis(2100)).await;
         assert_eq!(resend(&app, &token, NUMBER).await.status(), 201, "[{l}]");
         let fresh = last_code(&app, DIGITS);
         assert_eq!(texts_to(&app, DIGITS).len(), 2, "[{l}]");
-        assert_eq!(verify(&app, &token, NUMBER, &fresh).await.status(), 201, "[{l}]");
+        assert_eq!(
+            verify(&app, &token, NUMBER, &fresh).await.status(),
+            201,
+            "[{l}]"
+        );
         let phones = list(&app, &token).await;
-        assert!(phones.as_array().unwrap().iter().all(|p| p["validated_at"].is_string()), "[{l}]");
+        assert!(
+            phones
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["validated_at"].is_string()),
+            "[{l}]"
+        );
     }
 }
 
 #[tokio::test]
 async fn codes_expire() {
-    let env = [("BARONG_PHONE_CODE_TTL", "1"), ("BARONG_PHONE_CODE_RESEND_SECS", "1")];
+    let env = [
+        ("BARONG_PHONE_CODE_TTL", "1"),
+        ("BARONG_PHONE_CODE_RESEND_SECS", "1"),
+    ];
     for app in each_backend_with(&env).await {
         let l = app.label.clone();
         let token = user(&app, "slow@barong.test").await;
         assert_eq!(add(&app, &token, NUMBER).await.status(), 201, "[{l}]");
         let code = last_code(&app, DIGITS);
         tokio::time::sleep(Duration::from_millis(2100)).await;
-        expect(verify(&app, &token, NUMBER, &code).await, 400, &["resource.phone.code_expired"], &l).await;
-        assert_eq!(list(&app, &token).await[0]["validated_at"], Value::Null, "[{l}]");
+        expect(
+            verify(&app, &token, NUMBER, &code).await,
+            400,
+            &["resource.phone.code_expired"],
+            &l,
+        )
+        .await;
+        assert_eq!(
+            list(&app, &token).await[0]["validated_at"],
+            Value::Null,
+            "[{l}]"
+        );
         // A new code works while fresh.
         assert_eq!(resend(&app, &token, NUMBER).await.status(), 201, "[{l}]");
         let fresh = last_code(&app, DIGITS);
-        assert_eq!(verify(&app, &token, NUMBER, &fresh).await.status(), 201, "[{l}]");
+        assert_eq!(
+            verify(&app, &token, NUMBER, &fresh).await.status(),
+            201,
+            "[{l}]"
+        );
     }
 }
 
@@ -337,10 +495,26 @@ async fn resend_is_throttled_then_allowed_and_replaces_the_code() {
         let token = user(&app, "again@barong.test").await;
         assert_eq!(add(&app, &token, NUMBER).await.status(), 201, "[{l}]");
         let first = last_code(&app, DIGITS);
-        expect(resend(&app, &token, NUMBER).await, 429, &["resource.phone.code_throttled"], &l).await;
-        assert_eq!(texts_to(&app, DIGITS).len(), 1, "[{l}] throttled resend sent nothing");
+        expect(
+            resend(&app, &token, NUMBER).await,
+            429,
+            &["resource.phone.code_throttled"],
+            &l,
+        )
+        .await;
+        assert_eq!(
+            texts_to(&app, DIGITS).len(),
+            1,
+            "[{l}] throttled resend sent nothing"
+        );
         tokio::time::sleep(Duration::from_millis(3100)).await;
-        expect_message(resend(&app, &token, NUMBER).await, 201, "Code was sent successfully", &l).await;
+        expect_message(
+            resend(&app, &token, NUMBER).await,
+            201,
+            "Code was sent successfully",
+            &l,
+        )
+        .await;
         assert_eq!(texts_to(&app, DIGITS).len(), 2, "[{l}]");
         let second = last_code(&app, DIGITS);
         if second != first {
@@ -352,7 +526,11 @@ async fn resend_is_throttled_then_allowed_and_replaces_the_code() {
             )
             .await;
         }
-        assert_eq!(verify(&app, &token, NUMBER, &second).await.status(), 201, "[{l}]");
+        assert_eq!(
+            verify(&app, &token, NUMBER, &second).await.status(),
+            201,
+            "[{l}]"
+        );
     }
 }
 
@@ -389,13 +567,20 @@ impl FakeTwilio {
                 form: serde_urlencoded::from_str(&body).unwrap(),
             });
             if *fake.failing.lock().unwrap() {
-                let err = json!({ "code": 21211, "message": "Invalid 'To' Phone Number", "status": 400 });
+                let err =
+                    json!({ "code": 21211, "message": "Invalid 'To' Phone Number", "status": 400 });
                 return (StatusCode::BAD_REQUEST, axum::Json(err));
             }
-            (StatusCode::CREATED, axum::Json(json!({ "sid": "SM123", "status": "queued" })))
+            (
+                StatusCode::CREATED,
+                axum::Json(json!({ "sid": "SM123", "status": "queued" })),
+            )
         }
         let app = axum::Router::new()
-            .route("/2010-04-01/Accounts/{sid}/Messages.json", axum::routing::post(messages))
+            .route(
+                "/2010-04-01/Accounts/{sid}/Messages.json",
+                axum::routing::post(messages),
+            )
             .with_state(fake.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -448,16 +633,34 @@ async fn twilio_gets_a_form_with_basic_auth_and_failures_write_nothing() {
     assert_eq!(form_value(&sent, "To"), "+447418084106");
     assert_eq!(form_value(&sent, "From"), "+15005550006");
     let body = form_value(&sent, "Body");
-    let code = body.strip_prefix("Your verification code for Barong: ").unwrap().to_owned();
-    assert!(texts_to(&app, DIGITS).is_empty(), "the log sender is not used");
+    let code = body
+        .strip_prefix("Your verification code for Barong: ")
+        .unwrap()
+        .to_owned();
+    assert!(
+        texts_to(&app, DIGITS).is_empty(),
+        "the log sender is not used"
+    );
 
     // Twilio refuses: 503 with Barong's key, and the phone is not kept.
     twilio.fail(true);
-    expect(add(&app, &token, OTHER).await, 503, &["resource.phone.twillio"], &l).await;
+    expect(
+        add(&app, &token, OTHER).await,
+        503,
+        &["resource.phone.twillio"],
+        &l,
+    )
+    .await;
     assert_eq!(twilio.count(), 2);
     assert_eq!(list(&app, &token).await.as_array().unwrap().len(), 1);
     // A failed resend keeps the previous code valid.
-    expect(resend(&app, &token, NUMBER).await, 503, &["resource.phone.twillio"], &l).await;
+    expect(
+        resend(&app, &token, NUMBER).await,
+        503,
+        &["resource.phone.twillio"],
+        &l,
+    )
+    .await;
     twilio.fail(false);
     // Once Twilio answers again, the same number can be added.
     assert_eq!(add(&app, &token, OTHER).await.status(), 201);
