@@ -37,6 +37,13 @@ use super::{identity, resource};
         resource::api_keys::create_api_key,
         resource::api_keys::update_api_key,
         resource::api_keys::delete_api_key,
+        resource::labels::list_labels,
+        resource::labels::get_label,
+        resource::labels::create_label,
+        resource::labels::update_label,
+        resource::labels::delete_label,
+        resource::profiles::get_my_profile,
+        resource::profiles::create_profile,
     )
 )]
 struct ApiDoc;

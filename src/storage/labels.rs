@@ -1,6 +1,8 @@
 //! Labels repository.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set,
+};
 
 use super::entities::labels::{self, Entity as Labels};
 use super::{Conn, StorageError, now};
@@ -55,4 +57,64 @@ pub async fn list_by_scope(
         .order_by_asc(labels::Column::Id)
         .all(conn)
         .await?)
+}
+
+/// Every label of a user, all scopes, oldest first (what `GET labels` lists).
+pub async fn list_for_user(conn: &impl Conn, user_id: i64) -> Result<Vec<Label>, StorageError> {
+    Ok(Labels::find()
+        .filter(labels::Column::UserId.eq(user_id))
+        .order_by_asc(labels::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// The user's label with this key in this scope (at most one: unique index).
+pub async fn find(
+    conn: &impl Conn,
+    user_id: i64,
+    key: &str,
+    scope: &str,
+) -> Result<Option<Label>, StorageError> {
+    Ok(Labels::find()
+        .filter(labels::Column::UserId.eq(user_id))
+        .filter(labels::Column::Key.eq(key))
+        .filter(labels::Column::Scope.eq(scope))
+        .one(conn)
+        .await?)
+}
+
+/// Inserts a new label; an existing (user, key, scope) is `Conflict("key.taken")`.
+pub async fn insert(
+    conn: &impl Conn,
+    user_id: i64,
+    key: &str,
+    value: &str,
+    scope: &str,
+) -> Result<Label, StorageError> {
+    let at = now();
+    Ok(labels::ActiveModel {
+        user_id: Set(user_id),
+        key: Set(key.to_owned()),
+        value: Set(value.to_owned()),
+        scope: Set(scope.to_owned()),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?)
+}
+
+/// Changes a label's value and returns the stored row.
+pub async fn set_value(conn: &impl Conn, label: Label, value: &str) -> Result<Label, StorageError> {
+    let mut active: labels::ActiveModel = label.into();
+    active.value = Set(value.to_owned());
+    active.updated_at = Set(now());
+    Ok(active.update(conn).await?)
+}
+
+/// Deletes a label.
+pub async fn delete(conn: &impl Conn, label: Label) -> Result<(), StorageError> {
+    label.delete(conn).await?;
+    Ok(())
 }

@@ -12,6 +12,7 @@ pub mod invalidations;
 pub mod labels;
 pub mod levels;
 pub mod permissions;
+pub mod profiles;
 pub mod recovery_codes;
 pub mod users;
 pub mod utilized_tokens;

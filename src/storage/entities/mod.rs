@@ -10,3 +10,4 @@ pub mod otp_recovery_codes;
 pub mod permissions;
 pub mod users;
 pub mod utilized_tokens;
+pub mod profiles;
