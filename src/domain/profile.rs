@@ -78,10 +78,13 @@ pub struct ValidProfile {
 pub fn parse_dob(raw: &str) -> Option<NaiveDate> {
     let raw = raw.trim();
     let shaped = raw.len() == 10
-        && raw
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && raw.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !shaped {
         return None;
     }
@@ -223,7 +226,11 @@ mod tests {
                 dob: parse_dob(bad),
                 ..draft()
             };
-            assert_eq!(d.validate(today()).unwrap_err(), vec!["dob.invalid"], "{bad}");
+            assert_eq!(
+                d.validate(today()).unwrap_err(),
+                vec!["dob.invalid"],
+                "{bad}"
+            );
         }
         let d = ProfileDraft {
             dob: parse_dob("1896-01-01"),

@@ -37,7 +37,10 @@ impl Services {
         draft: ProfileDraft,
     ) -> Result<(Profile, i32), ServiceError> {
         let conn = self.db.conn();
-        if storage::profiles::find_for_user(conn, user.id).await?.is_some() {
+        if storage::profiles::find_for_user(conn, user.id)
+            .await?
+            .is_some()
+        {
             return Err(exists());
         }
         let today = chrono::Utc::now().date_naive();

@@ -10,7 +10,10 @@ use crate::domain::profile::ValidProfile;
 pub use profiles::Model as Profile;
 
 /// The user's profile, if any.
-pub async fn find_for_user(conn: &impl Conn, user_id: i64) -> Result<Option<Profile>, StorageError> {
+pub async fn find_for_user(
+    conn: &impl Conn,
+    user_id: i64,
+) -> Result<Option<Profile>, StorageError> {
     Ok(Profiles::find()
         .filter(profiles::Column::UserId.eq(user_id))
         .one(conn)

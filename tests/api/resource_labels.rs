@@ -42,7 +42,9 @@ async fn level(app: &TestApp, token: &str) -> i64 {
 
 fn is_entity_time(v: &Value) -> bool {
     let s = v.as_str().unwrap_or_default();
-    s.len() == 20 && s.ends_with('Z') && chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ").is_ok()
+    s.len() == 20
+        && s.ends_with('Z')
+        && chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ").is_ok()
 }
 
 #[tokio::test]
@@ -59,14 +61,19 @@ async fn create_list_get_update_delete_a_public_label() {
         assert_eq!(r.status(), 201, "[{}]", app.label);
         let created: Value = r.json().await.unwrap();
         let fields: Vec<&String> = created.as_object().unwrap().keys().collect();
-        assert_eq!(fields, ["key", "value", "scope", "created_at", "updated_at"]);
+        assert_eq!(
+            fields,
+            ["key", "value", "scope", "created_at", "updated_at"]
+        );
         assert_eq!(created["key"], "trading-tier", "normalised like Barong");
         assert_eq!(created["value"], "gold");
         assert_eq!(created["scope"], "public");
         assert!(is_entity_time(&created["created_at"]), "{created}");
         assert!(is_entity_time(&created["updated_at"]), "{created}");
         assert_eq!(
-            stored(&app, email, "trading-tier", "public").await.as_deref(),
+            stored(&app, email, "trading-tier", "public")
+                .await
+                .as_deref(),
             Some("gold")
         );
 
@@ -100,7 +107,11 @@ async fn create_list_get_update_delete_a_public_label() {
 
         // By key, also when the client spells it with capitals.
         for path in ["/labels/trading-tier", "/labels/Trading-Tier"] {
-            let r = app.resource(Method::GET, path, &token).send().await.unwrap();
+            let r = app
+                .resource(Method::GET, path, &token)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 200, "{path}");
             let body: Value = r.json().await.unwrap();
             assert_eq!(body["value"], "gold");
@@ -119,7 +130,9 @@ async fn create_list_get_update_delete_a_public_label() {
         assert_eq!(patched["value"], "silver");
         assert_eq!(patched["key"], "trading-tier");
         assert_eq!(
-            stored(&app, email, "trading-tier", "public").await.as_deref(),
+            stored(&app, email, "trading-tier", "public")
+                .await
+                .as_deref(),
             Some("silver")
         );
 
@@ -196,7 +209,10 @@ async fn a_public_label_beside_a_private_one_is_the_one_the_user_manages() {
             .await
             .unwrap();
         let body: Value = r.json().await.unwrap();
-        assert_eq!((&body["scope"], &body["value"]), (&json!("public"), &json!("mine")));
+        assert_eq!(
+            (&body["scope"], &body["value"]),
+            (&json!("public"), &json!("mine"))
+        );
 
         let r = app
             .resource(Method::PATCH, "/labels/email", &token)
@@ -319,7 +335,10 @@ async fn every_validation_error_is_a_422_and_writes_nothing() {
             .unwrap();
         assert_eq!(
             errors(r).await,
-            (422, keys(&["key.taken", "value.too_short", "value.invalid"]))
+            (
+                422,
+                keys(&["key.taken", "value.too_short", "value.invalid"])
+            )
         );
         assert_eq!(label_count(&app, email).await, 2);
 
@@ -388,7 +407,11 @@ async fn labels_are_per_user_and_need_a_token() {
             .await
             .unwrap();
         assert_eq!(errors(r).await, (404, keys(&["record.not_found"])));
-        let r = app.resource(Method::GET, "/labels", &bob).send().await.unwrap();
+        let r = app
+            .resource(Method::GET, "/labels", &bob)
+            .send()
+            .await
+            .unwrap();
         let list: Value = r.json().await.unwrap();
         assert_eq!(list.as_array().unwrap().len(), 1, "only Bob's email label");
         let r = app

@@ -133,9 +133,14 @@ async fn submitting_a_profile_recomputes_the_level() {
         let token = member(&app, email).await;
         let conn = app.services.db.conn();
         // An operator's ladder with a fourth rung for the profile.
-        barong::storage::levels::insert_if_missing(conn, "profile", "verified", "Profile filled in")
-            .await
-            .unwrap();
+        barong::storage::levels::insert_if_missing(
+            conn,
+            "profile",
+            "verified",
+            "Profile filled in",
+        )
+        .await
+        .unwrap();
         let user = app.user(email).await;
         for key in ["phone", "document"] {
             barong::services::levels::set_private_label(conn, user.id, key, "verified")
@@ -260,9 +265,11 @@ async fn every_validation_error_is_a_422_and_nothing_is_written() {
                 ],
             ),
             (
-                with(json!({ "first_name": "Bob, Jr", "last_name": "x".repeat(256),
+                with(
+                    json!({ "first_name": "Bob, Jr", "last_name": "x".repeat(256),
                              "address": "1 <script>", "postcode": "1", "city": "Paris!",
-                             "country": "Ukraine" })),
+                             "country": "Ukraine" }),
+                ),
                 vec![
                     "first_name.invalid",
                     "last_name.too_long",
@@ -282,7 +289,10 @@ async fn every_validation_error_is_a_422_and_nothing_is_written() {
             ),
             (with(json!({ "dob": "2999-01-01" })), vec!["dob.invalid"]),
             (with(json!({ "dob": "1850-01-01" })), vec!["dob.invalid"]),
-            (with(json!({ "country": "XX" })), vec!["country.must have alpha2 or alpha3 format"]),
+            (
+                with(json!({ "country": "XX" })),
+                vec!["country.must have alpha2 or alpha3 format"],
+            ),
             (
                 with(json!({ "metadata": "not json" })),
                 vec!["resource.profile.invalid_metadata"],
@@ -309,7 +319,12 @@ async fn every_validation_error_is_a_422_and_nothing_is_written() {
                 .unwrap();
             let (status, got) = errors(r).await;
             let shown = body.to_string().chars().take(120).collect::<String>();
-            assert_eq!((status, got), (422, keys(&expected)), "[{}] {shown}", app.label);
+            assert_eq!(
+                (status, got),
+                (422, keys(&expected)),
+                "[{}] {shown}",
+                app.label
+            );
         }
         assert!(profile_row(&app, email).await.is_none());
         assert_eq!(private_label(&app, email, "profile").await, None);

@@ -8,6 +8,6 @@ pub mod labels;
 pub mod levels;
 pub mod otp_recovery_codes;
 pub mod permissions;
+pub mod profiles;
 pub mod users;
 pub mod utilized_tokens;
-pub mod profiles;
