@@ -448,3 +448,19 @@ async fn labels_are_per_user_and_need_a_token() {
         }
     }
 }
+
+#[tokio::test]
+async fn label_endpoints_are_in_the_openapi_document() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app.get("/api/v2/openapi.json").await.json().await.unwrap();
+    let paths = &doc["paths"];
+    for method in ["get", "post"] {
+        assert!(paths["/api/v2/resource/labels"][method].is_object(), "{method} labels");
+    }
+    for method in ["get", "patch", "delete"] {
+        assert!(
+            paths["/api/v2/resource/labels/{key}"][method].is_object(),
+            "{method} labels/{{key}}"
+        );
+    }
+}

@@ -366,3 +366,11 @@ async fn two_racing_submissions_make_one_profile() {
         );
     }
 }
+
+#[tokio::test]
+async fn profile_endpoints_are_in_the_openapi_document() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app.get("/api/v2/openapi.json").await.json().await.unwrap();
+    assert!(doc["paths"]["/api/v2/resource/profiles/me"]["get"].is_object());
+    assert!(doc["paths"]["/api/v2/resource/profiles"]["post"].is_object());
+}
