@@ -455,12 +455,38 @@ async fn label_endpoints_are_in_the_openapi_document() {
     let doc: Value = app.get("/api/v2/openapi.json").await.json().await.unwrap();
     let paths = &doc["paths"];
     for method in ["get", "post"] {
-        assert!(paths["/api/v2/resource/labels"][method].is_object(), "{method} labels");
+        assert!(
+            paths["/api/v2/resource/labels"][method].is_object(),
+            "{method} labels"
+        );
     }
     for method in ["get", "patch", "delete"] {
         assert!(
             paths["/api/v2/resource/labels/{key}"][method].is_object(),
             "{method} labels/{{key}}"
         );
+    }
+}
+
+#[tokio::test]
+async fn two_racing_creations_of_one_key_make_one_label() {
+    for app in TestApp::each_backend().await {
+        let email = "racer@barong.test";
+        let token = member(&app, email).await;
+        let send = |value: &'static str| {
+            app.resource(Method::POST, "/labels", &token)
+                .json(&json!({ "key": "tier", "value": value }))
+                .send()
+        };
+        let (a, b) = tokio::join!(send("gold"), send("silver"));
+        let mut outcomes = vec![errors(a.unwrap()).await, errors(b.unwrap()).await];
+        outcomes.sort();
+        assert_eq!(
+            outcomes,
+            [(201, vec![]), (422, keys(&["key.taken"]))],
+            "[{}]",
+            app.label
+        );
+        assert_eq!(label_count(&app, email).await, 2, "email and one tier");
     }
 }
