@@ -3,15 +3,25 @@
 use axum::response::Json;
 use utoipa::OpenApi;
 
-use super::{identity, resource};
+use super::{admin, identity, resource};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "barong",
-        description = "Barong 2.2 compatible auth server: identity and resource APIs"
+        description = "Barong 2.2 compatible auth server: identity, resource and admin APIs"
     ),
     paths(
+        admin::users::put_user,
+        admin::users::post_user_update,
+        admin::users::post_user_role,
+        admin::permissions::list_permissions,
+        admin::permissions::create_permission,
+        admin::permissions::update_permission,
+        admin::permissions::delete_permission,
+        admin::activities::list_user_activities,
+        admin::activities::list_admin_activities,
+        admin::metrics::metrics,
         identity::general::ping,
         identity::general::time,
         identity::general::version,

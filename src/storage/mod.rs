@@ -5,12 +5,14 @@
 //! Imports: `domain`.
 
 pub mod activities;
+pub mod activity_search;
 pub mod apikeys;
 pub mod entities;
 mod error;
 pub mod invalidations;
 pub mod labels;
 pub mod levels;
+pub mod metrics;
 pub mod permissions;
 pub mod recovery_codes;
 pub mod users;

@@ -59,7 +59,9 @@ fn verify_with_pyjwt(app: &TestApp, authorization: &str) -> Option<Value> {
     let required = std::env::var("BARONG_TEST_PYJWT").is_ok_and(|v| v == "1");
     match output {
         Ok(out) if out.status.success() => Some(serde_json::from_slice(&out.stdout).unwrap()),
-        Ok(out) if !required && String::from_utf8_lossy(&out.stderr).contains("No module named") => {
+        Ok(out)
+            if !required && String::from_utf8_lossy(&out.stderr).contains("No module named") =>
+        {
             eprintln!("PyJWT not installed: third-party verification skipped");
             None
         }
