@@ -10,6 +10,7 @@ pub mod apikeys;
 pub mod entities;
 mod error;
 pub mod invalidations;
+pub mod label_directory;
 pub mod labels;
 pub mod levels;
 pub mod metrics;

@@ -4,6 +4,7 @@
 
 pub(crate) mod activities;
 pub(crate) mod guard;
+pub(crate) mod labels;
 pub(crate) mod metrics;
 pub(crate) mod permissions;
 pub(crate) mod users;
@@ -29,6 +30,15 @@ pub fn router() -> Router<HttpState> {
         .route("/users", axum::routing::put(users::put_user))
         .route("/users/update", post(users::post_user_update))
         .route("/users/role", post(users::post_user_role))
+        .route(
+            "/users/labels",
+            get(labels::users_with_label)
+                .post(labels::add_label)
+                .put(labels::put_label)
+                .delete(labels::delete_label),
+        )
+        .route("/users/labels/update", post(labels::post_label_update))
+        .route("/users/labels/list", get(labels::label_counts))
         .route(
             "/permissions",
             get(permissions::list_permissions)
