@@ -12,6 +12,9 @@ use super::{admin, identity, resource};
         description = "Barong 2.2 compatible auth server: identity, resource and admin APIs"
     ),
     paths(
+        admin::user_directory::list_users,
+        admin::user_directory::pending_documents,
+        admin::user_directory::get_user,
         admin::users::put_user,
         admin::users::post_user_update,
         admin::users::post_user_role,

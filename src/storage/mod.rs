@@ -16,6 +16,7 @@ pub mod levels;
 pub mod metrics;
 pub mod permissions;
 pub mod recovery_codes;
+pub mod user_search;
 pub mod users;
 pub mod utilized_tokens;
 

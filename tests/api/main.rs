@@ -6,6 +6,7 @@
 //! `BARONG_TEST_*_URL` variables are set, as `.ci/run` does).
 
 mod admin_activities;
+mod admin_directory;
 mod admin_labels;
 mod admin_permissions;
 mod admin_support;

@@ -7,6 +7,7 @@ pub(crate) mod guard;
 pub(crate) mod labels;
 pub(crate) mod metrics;
 pub(crate) mod permissions;
+pub(crate) mod user_directory;
 pub(crate) mod users;
 
 use axum::Router;
@@ -27,7 +28,15 @@ pub(crate) fn user_json(u: &User) -> Value {
 /// Routes of the admin module.
 pub fn router() -> Router<HttpState> {
     Router::new()
-        .route("/users", axum::routing::put(users::put_user))
+        .route(
+            "/users",
+            get(user_directory::list_users).put(users::put_user),
+        )
+        .route(
+            "/users/documents/pending",
+            get(user_directory::pending_documents),
+        )
+        .route("/users/{uid}", get(user_directory::get_user))
         .route("/users/update", post(users::post_user_update))
         .route("/users/role", post(users::post_user_role))
         .route(

@@ -7,6 +7,7 @@ pub mod activities;
 pub mod labels;
 pub mod metrics;
 pub mod permissions;
+pub mod user_directory;
 pub mod users;
 
 use crate::domain::ClientInfo;
