@@ -11,6 +11,7 @@ pub mod label;
 pub mod lang;
 pub mod level;
 pub mod password_rules;
+pub mod permission;
 pub mod profile;
 pub mod uid;
 pub mod user_state;

@@ -104,6 +104,6 @@ impl Services {
         let conn = self.db.conn();
         let found = managed(conn, user, key).await?;
         tracing::info!(user.uid = %user.uid, label.key = %found.key, "public label deleted");
-        Ok(storage::labels::delete(conn, found).await?)
+        Ok(storage::labels::delete(conn, found.id).await?)
     }
 }

@@ -3,6 +3,7 @@
 //! Imports: `storage`, `sessions`, `events`, `crypto`, `config`, `domain`.
 
 pub mod account;
+pub mod admin;
 pub mod api_keys;
 pub mod captcha;
 mod context;

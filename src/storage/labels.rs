@@ -1,8 +1,6 @@
 //! Labels repository.
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::entities::labels::{self, Entity as Labels};
 use super::{Conn, StorageError, now};
@@ -68,7 +66,7 @@ pub async fn list_for_user(conn: &impl Conn, user_id: i64) -> Result<Vec<Label>,
         .await?)
 }
 
-/// The user's label with this key in this scope (at most one: unique index).
+/// One label by user, key and scope.
 pub async fn find(
     conn: &impl Conn,
     user_id: i64,
@@ -83,7 +81,7 @@ pub async fn find(
         .await?)
 }
 
-/// Inserts a new label; an existing (user, key, scope) is `Conflict("key.taken")`.
+/// Inserts a new label; an existing (user, key, scope) is the 422 `key.taken`.
 pub async fn insert(
     conn: &impl Conn,
     user_id: i64,
@@ -105,7 +103,7 @@ pub async fn insert(
     .await?)
 }
 
-/// Changes a label's value and returns the stored row.
+/// Changes the value of a stored label.
 pub async fn set_value(conn: &impl Conn, label: Label, value: &str) -> Result<Label, StorageError> {
     let mut active: labels::ActiveModel = label.into();
     active.value = Set(value.to_owned());
@@ -113,8 +111,8 @@ pub async fn set_value(conn: &impl Conn, label: Label, value: &str) -> Result<La
     Ok(active.update(conn).await?)
 }
 
-/// Deletes a label.
-pub async fn delete(conn: &impl Conn, label: Label) -> Result<(), StorageError> {
-    label.delete(conn).await?;
+/// Deletes one label by id.
+pub async fn delete(conn: &impl Conn, id: i64) -> Result<(), StorageError> {
+    Labels::delete_by_id(id).exec(conn).await?;
     Ok(())
 }

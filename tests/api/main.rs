@@ -5,6 +5,12 @@
 //! (SQLite + memory always; PostgreSQL, MariaDB and Redis when their
 //! `BARONG_TEST_*_URL` variables are set, as `.ci/run` does).
 
+mod admin_activities;
+mod admin_directory;
+mod admin_labels;
+mod admin_permissions;
+mod admin_support;
+mod admin_users;
 mod authz_parity;
 mod captcha;
 mod cli;
