@@ -44,3 +44,17 @@ pub async fn insert(
     .insert(conn)
     .await?)
 }
+
+/// The profiles of many users (one query), for admin lists.
+pub async fn find_for_users(
+    conn: &impl Conn,
+    user_ids: &[i64],
+) -> Result<Vec<Profile>, StorageError> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Profiles::find()
+        .filter(profiles::Column::UserId.is_in(user_ids.iter().copied()))
+        .all(conn)
+        .await?)
+}

@@ -245,3 +245,118 @@ async fn pending_documents_longest_waiting_first() {
         assert_eq!(errors(r).await, (422, keys(&["1..1000."])));
     }
 }
+
+/// Submits a KYC profile for `email` through the resource API.
+async fn submit_profile(app: &TestApp, email: &str, first_name: &str, country: &str) {
+    let token = app.bearer(email).await;
+    let r = app
+        .resource(Method::POST, "/profiles", &token)
+        .json(
+            &serde_json::json!({"first_name": first_name, "last_name": "Doe", "dob": "1990-02-28",
+            "address": "1 Main St.", "postcode": "75001", "city": "Paris", "country": country}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "[{}] {:?}", app.label, r.text().await);
+}
+
+#[tokio::test]
+async fn profile_filters_extended_rows_and_full_info() {
+    for app in TestApp::each_backend().await {
+        let token = staff(&app, "admin@barong.test", "admin").await;
+        for name in ["ann", "bob", "cid"] {
+            app.register_confirmed(&format!("{name}@barong.test")).await;
+        }
+        submit_profile(&app, "ann@barong.test", "Ann", "FR").await;
+        submit_profile(&app, "bob@barong.test", "Bob", "DE").await;
+
+        let (rows, total) = list(&app, &token, "/users?country=FR").await;
+        assert_eq!(total, 1, "[{}]", app.label);
+        assert_eq!(rows[0]["email"], "ann@barong.test");
+        assert!(
+            rows[0].get("profile").is_none(),
+            "plain User entities without `extended`"
+        );
+        let (_, total) = list(&app, &token, "/users?first_name=Bob&country=FR").await;
+        assert_eq!(total, 0);
+
+        let (rows, _) = list(&app, &token, "/users?extended=true&role=member").await;
+        let by_email = |e: &str| rows.iter().find(|r| r["email"] == e).unwrap().clone();
+        let ann = by_email("ann@barong.test");
+        let fields: Vec<&str> = ann
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "email",
+                "uid",
+                "role",
+                "level",
+                "otp",
+                "state",
+                "profile",
+                "created_at",
+                "updated_at"
+            ]
+        );
+        assert_eq!(
+            (&ann["profile"]["first_name"], &ann["profile"]["dob"]),
+            (&Value::from("Ann"), &Value::from("1990-02-28"))
+        );
+        assert_eq!(by_email("cid@barong.test")["profile"], Value::Null);
+
+        let uid = app.user("ann@barong.test").await.uid;
+        let r = admin(&app, Method::GET, &format!("/users/{uid}"), &token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "[{}]", app.label);
+        let full: Value = r.json().await.unwrap();
+        let fields: Vec<&str> = full
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "email",
+                "uid",
+                "role",
+                "level",
+                "otp",
+                "state",
+                "profile",
+                "labels",
+                "phones",
+                "documents",
+                "created_at",
+                "updated_at"
+            ]
+        );
+        assert_eq!(full["profile"]["country"], "FR");
+        let labels: Vec<(&str, &str)> = full["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["key"].as_str().unwrap(), l["scope"].as_str().unwrap()))
+            .collect();
+        assert!(
+            labels.contains(&("email", "private")) && labels.contains(&("profile", "private")),
+            "{labels:?}"
+        );
+    }
+}
+
+async fn list(app: &TestApp, token: &str, path: &str) -> (Vec<Value>, u64) {
+    let r = admin(app, Method::GET, path, token).send().await.unwrap();
+    assert_eq!(r.status(), 200, "[{}] {path}", app.label);
+    let total = r.headers()["total"].to_str().unwrap().parse().unwrap();
+    (r.json().await.unwrap(), total)
+}

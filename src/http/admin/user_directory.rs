@@ -3,17 +3,66 @@
 
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::{Json, Response};
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
 use super::guard::AdminUser;
 use super::user_json;
 use crate::http::error::ApiError;
 use crate::http::pagination::{self, ADMIN_USER, GENERIC, PageKeys, PageRequest};
 use crate::http::params::{Params, Validator};
+use crate::http::resource::{labels::label_json, profiles::profile_json};
 use crate::http::state::HttpState;
+use crate::http::time_format;
+use crate::services::admin::user_directory::UserFullInfo;
+use crate::storage::profiles::Profile;
 use crate::storage::user_search::{Range, UserFilter};
+use crate::storage::users::User;
 
 const PREFIX: &str = "admin.user";
+
+/// The User entity followed by `extra` fields and the timestamps (Barong's
+/// UserWithProfile and UserWithFullInfo share this layout).
+fn user_with(user: &User, extra: Vec<(&str, Value)>) -> Value {
+    let mut row: Map<String, Value> = match user_json(user) {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    for (name, value) in extra {
+        row.insert(name.to_owned(), value);
+    }
+    row.insert(
+        "created_at".into(),
+        json!(time_format::entity(user.created_at)),
+    );
+    row.insert(
+        "updated_at".into(),
+        json!(time_format::entity(user.updated_at)),
+    );
+    Value::Object(row)
+}
+
+/// Barong's UserWithProfile.
+fn with_profile(user: &User, profile: Option<&Profile>) -> Value {
+    user_with(
+        user,
+        vec![("profile", profile.map_or(Value::Null, profile_json))],
+    )
+}
+
+/// Barong's UserWithFullInfo.
+fn full_info_json(info: &UserFullInfo) -> Value {
+    let profile = info.profile.as_ref().map_or(Value::Null, profile_json);
+    let labels: Vec<Value> = info.labels.iter().map(label_json).collect();
+    user_with(
+        &info.user,
+        vec![
+            ("profile", profile),
+            ("labels", Value::Array(labels)),
+            ("phones", Value::Array(Vec::new())),
+            ("documents", Value::Array(Vec::new())),
+        ],
+    )
+}
 
 /// Reads the shared filters, `extended`, and the page.
 fn directory_query(
@@ -85,12 +134,20 @@ pub async fn list_users(
     OriginalUri(uri): OriginalUri,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let (filter, _extended, page) = directory_query(&params, &ADMIN_USER)?;
+    let (filter, extended, page) = directory_query(&params, &ADMIN_USER)?;
     let (users, total) = state
         .services
         .users_page(&filter, page.offset(), page.limit)
         .await?;
-    let rows: Vec<Value> = users.iter().map(user_json).collect();
+    let rows: Vec<Value> = if extended {
+        let profiles = state.services.profiles_of(&users).await?;
+        users
+            .iter()
+            .map(|u| with_profile(u, profiles.get(&u.id)))
+            .collect()
+    } else {
+        users.iter().map(user_json).collect()
+    };
     Ok(pagination::respond(&uri, page, total, rows))
 }
 
@@ -104,12 +161,17 @@ pub async fn pending_documents(
     OriginalUri(uri): OriginalUri,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let (filter, _extended, page) = directory_query(&params, &GENERIC)?;
+    let (filter, extended, page) = directory_query(&params, &GENERIC)?;
     let (users, total) = state
         .services
         .pending_documents_page(&filter, page.offset(), page.limit)
         .await?;
-    let rows: Vec<Value> = users.iter().map(user_json).collect();
+    let rows: Vec<Value> = if extended {
+        let infos = state.services.full_info_of(users).await?;
+        infos.iter().map(full_info_json).collect()
+    } else {
+        users.iter().map(user_json).collect()
+    };
     Ok(pagination::respond(&uri, page, total, rows))
 }
 
@@ -123,6 +185,6 @@ pub async fn get_user(
     _admin: AdminUser,
     Path(uid): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = state.services.user_by_uid(&uid).await?;
-    Ok(Json(user_json(&user)))
+    let info = state.services.user_full_info(&uid).await?;
+    Ok(Json(full_info_json(&info)))
 }
