@@ -75,6 +75,7 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         phone_code_ttl: config.phone_code_ttl,
         phone_code_resend_secs: config.phone_code_resend_secs,
         phone_code_max_attempts: config.phone_code_max_attempts,
+        admin_roles: config.admin_role_list(),
     };
     let services = Services::new(
         db,

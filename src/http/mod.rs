@@ -4,6 +4,7 @@
 //! parameters, call `services`, and render results and errors in Barong's shapes.
 //! Imports: `services`, `authz`, `sessions` (types only), `config`, `domain`.
 
+mod admin;
 mod auth;
 pub mod client_info;
 pub mod current_user;
@@ -32,6 +33,7 @@ pub fn router(state: HttpState) -> Router {
     let api = Router::new()
         .nest("/identity", identity::router())
         .nest("/resource", resource::router())
+        .nest("/admin", admin::router())
         .route("/auth", any(auth::check))
         .route("/auth/{*path}", any(auth::check))
         .route("/openapi.json", get(openapi::openapi_json));

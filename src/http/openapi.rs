@@ -3,15 +3,34 @@
 use axum::response::Json;
 use utoipa::OpenApi;
 
-use super::{identity, resource};
+use super::{admin, identity, resource};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "barong",
-        description = "Barong 2.2 compatible auth server: identity and resource APIs"
+        description = "Barong 2.2 compatible auth server: identity, resource and admin APIs"
     ),
     paths(
+        admin::user_directory::list_users,
+        admin::user_directory::pending_documents,
+        admin::user_directory::get_user,
+        admin::users::put_user,
+        admin::users::post_user_update,
+        admin::users::post_user_role,
+        admin::labels::users_with_label,
+        admin::labels::label_counts,
+        admin::labels::add_label,
+        admin::labels::put_label,
+        admin::labels::post_label_update,
+        admin::labels::delete_label,
+        admin::permissions::list_permissions,
+        admin::permissions::create_permission,
+        admin::permissions::update_permission,
+        admin::permissions::delete_permission,
+        admin::activities::list_user_activities,
+        admin::activities::list_admin_activities,
+        admin::metrics::metrics,
         identity::general::ping,
         identity::general::time,
         identity::general::version,
@@ -37,6 +56,13 @@ use super::{identity, resource};
         resource::api_keys::create_api_key,
         resource::api_keys::update_api_key,
         resource::api_keys::delete_api_key,
+        resource::labels::list_labels,
+        resource::labels::get_label,
+        resource::labels::create_label,
+        resource::labels::update_label,
+        resource::labels::delete_label,
+        resource::profiles::get_my_profile,
+        resource::profiles::create_profile,
         resource::phones::list_phones,
         resource::phones::create_phone,
         resource::phones::send_code,

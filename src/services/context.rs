@@ -34,6 +34,8 @@ pub struct Settings {
     pub phone_code_resend_secs: u64,
     /// Wrong codes accepted before the code is burnt.
     pub phone_code_max_attempts: u32,
+    /// Roles whose tokens the admin API accepts.
+    pub admin_roles: Vec<String>,
 }
 
 /// Shared handles to storage, sessions, keys, mail and captcha.

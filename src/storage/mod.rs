@@ -5,15 +5,20 @@
 //! Imports: `domain`.
 
 pub mod activities;
+pub mod activity_search;
 pub mod apikeys;
 pub mod entities;
 mod error;
 pub mod invalidations;
+pub mod label_directory;
 pub mod labels;
 pub mod levels;
+pub mod metrics;
 pub mod permissions;
 pub mod phones;
+pub mod profiles;
 pub mod recovery_codes;
+pub mod user_search;
 pub mod users;
 pub mod utilized_tokens;
 

@@ -1,8 +1,10 @@
 //! `/api/v2/resource`: the signed-in user's own account (JWT from the gateway).
 
 pub(crate) mod api_keys;
+pub(crate) mod labels;
 pub(crate) mod otp;
 pub(crate) mod phones;
+pub(crate) mod profiles;
 pub(crate) mod sessions;
 pub(crate) mod users;
 
@@ -36,6 +38,18 @@ pub fn router() -> Router<HttpState> {
             "/api_keys/{kid}",
             patch(api_keys::update_api_key).delete(api_keys::delete_api_key),
         )
+        .route(
+            "/labels",
+            get(labels::list_labels).post(labels::create_label),
+        )
+        .route(
+            "/labels/{key}",
+            get(labels::get_label)
+                .patch(labels::update_label)
+                .delete(labels::delete_label),
+        )
+        .route("/profiles/me", get(profiles::get_my_profile))
+        .route("/profiles", post(profiles::create_profile))
         .route(
             "/phones",
             get(phones::list_phones).post(phones::create_phone),

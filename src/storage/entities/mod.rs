@@ -9,5 +9,6 @@ pub mod levels;
 pub mod otp_recovery_codes;
 pub mod permissions;
 pub mod phones;
+pub mod profiles;
 pub mod users;
 pub mod utilized_tokens;
