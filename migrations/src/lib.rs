@@ -45,8 +45,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_create_utilized_tokens::Migration),
             Box::new(m20261125_000002_create_cache_invalidations::Migration),
             Box::new(m20261204_000001_create_otp_recovery_codes::Migration),
-            Box::new(m20261205_000900_admin_search_indexes::Migration),
             Box::new(m20261205_000005_phone_codes::Migration),
+            Box::new(m20261205_000900_admin_search_indexes::Migration),
         ]
     }
 }

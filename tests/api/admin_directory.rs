@@ -310,6 +310,14 @@ async fn profile_filters_extended_rows_and_full_info() {
         );
         assert_eq!(by_email("cid@barong.test")["profile"], Value::Null);
 
+        let ann_token = app.bearer("ann@barong.test").await;
+        let r = app
+            .resource(Method::POST, "/phones", &ann_token)
+            .json(&serde_json::json!({"phone_number": "+44 07418084106"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "[{}]", app.label);
         let uid = app.user("ann@barong.test").await.uid;
         let r = admin(&app, Method::GET, &format!("/users/{uid}"), &token)
             .send()
@@ -341,6 +349,10 @@ async fn profile_filters_extended_rows_and_full_info() {
             ]
         );
         assert_eq!(full["profile"]["country"], "FR");
+        assert_eq!(
+            full["phones"],
+            serde_json::json!([{"country": "GB", "number": "447418084106", "validated_at": null}])
+        );
         let labels: Vec<(&str, &str)> = full["labels"]
             .as_array()
             .unwrap()

@@ -10,7 +10,7 @@ use super::user_json;
 use crate::http::error::ApiError;
 use crate::http::pagination::{self, ADMIN_USER, GENERIC, PageKeys, PageRequest};
 use crate::http::params::{Params, Validator};
-use crate::http::resource::{labels::label_json, profiles::profile_json};
+use crate::http::resource::{labels::label_json, phones::phone_json, profiles::profile_json};
 use crate::http::state::HttpState;
 use crate::http::time_format;
 use crate::services::admin::user_directory::UserFullInfo;
@@ -53,12 +53,13 @@ fn with_profile(user: &User, profile: Option<&Profile>) -> Value {
 fn full_info_json(info: &UserFullInfo) -> Value {
     let profile = info.profile.as_ref().map_or(Value::Null, profile_json);
     let labels: Vec<Value> = info.labels.iter().map(label_json).collect();
+    let phones: Vec<Value> = info.phones.iter().map(phone_json).collect();
     user_with(
         &info.user,
         vec![
             ("profile", profile),
             ("labels", Value::Array(labels)),
-            ("phones", Value::Array(Vec::new())),
+            ("phones", Value::Array(phones)),
             ("documents", Value::Array(Vec::new())),
         ],
     )

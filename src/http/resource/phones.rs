@@ -16,7 +16,7 @@ use crate::storage::phones::Phone;
 const PREFIX: &str = "resource.phone";
 
 /// Barong's Phone entity: `validated_at` in the raw-record (millisecond) format.
-fn phone_json(phone: &Phone) -> Value {
+pub(crate) fn phone_json(phone: &Phone) -> Value {
     json!({
         "country": phone.country,
         "number": phone.number,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::services::{ServiceError, Services};
 use crate::storage::{
-    self, labels::Label, profiles::Profile, user_search::UserFilter, users::User,
+    self, labels::Label, phones::Phone, profiles::Profile, user_search::UserFilter, users::User,
 };
 
 /// Everything staff see about one user (Barong's UserWithFullInfo).
@@ -17,6 +17,8 @@ pub struct UserFullInfo {
     pub profile: Option<Profile>,
     /// Labels of both scopes, oldest first.
     pub labels: Vec<Label>,
+    /// Phones, verified or not, oldest first.
+    pub phones: Vec<Phone>,
 }
 
 impl Services {
@@ -67,10 +69,12 @@ impl Services {
         let conn = self.db.conn();
         let profile = storage::profiles::find_for_user(conn, user.id).await?;
         let labels = storage::labels::list_for_user(conn, user.id).await?;
+        let phones = storage::phones::list_for_user(conn, user.id).await?;
         Ok(UserFullInfo {
             user,
             profile,
             labels,
+            phones,
         })
     }
 
