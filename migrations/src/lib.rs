@@ -24,6 +24,8 @@ mod m20261125_000001_create_utilized_tokens;
 mod m20261125_000002_create_cache_invalidations;
 mod m20261204_000001_create_otp_recovery_codes;
 mod m20261205_000004_add_documents_file_name;
+mod m20261205_000005_phone_codes;
+mod m20261205_000900_admin_search_indexes;
 
 /// The ordered list of migrations; `barong migrate` and `barong serve` apply it.
 pub struct Migrator;
@@ -45,6 +47,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_create_cache_invalidations::Migration),
             Box::new(m20261204_000001_create_otp_recovery_codes::Migration),
             Box::new(m20261205_000004_add_documents_file_name::Migration),
+            Box::new(m20261205_000005_phone_codes::Migration),
+            Box::new(m20261205_000900_admin_search_indexes::Migration),
         ]
     }
 }

@@ -16,7 +16,7 @@ use crate::authz::{Authorizer, AuthzSettings};
 use crate::config::{Config, StorageBackend};
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::secret_box::SecretBox;
-use crate::events::{MailQueue, Mailer};
+use crate::events::{MailQueue, Mailer, SmsSender};
 use crate::grpc;
 use crate::http::{self, CookieSettings, HttpState, VersionInfo};
 use crate::services::captcha::CaptchaVerifier;
@@ -76,6 +76,7 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         phone_code_ttl: config.phone_code_ttl,
         phone_code_resend_secs: config.phone_code_resend_secs,
         phone_code_max_attempts: config.phone_code_max_attempts,
+        admin_roles: config.admin_role_list(),
     };
     let services = Services::new(
         db,
@@ -85,6 +86,7 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         MailQueue::start(mailer),
         CaptchaVerifier::from_config(config),
         settings,
+        SmsSender::from_config(config)?,
         file_store(config)?,
     )
     .await?;

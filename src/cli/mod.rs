@@ -1,7 +1,9 @@
-//! Command line: `serve`, `migrate`, `seed`, `keys rotate`. Each subcommand lives in its own file.
+//! Command line: `serve`, `migrate`, `seed`, `keys rotate`, `users create`,
+//! `permissions load`. Each subcommand lives in its own file.
 
 mod keys;
 mod migrate;
+mod operator;
 mod seed;
 mod serve;
 
@@ -42,6 +44,52 @@ pub enum Command {
         #[command(subcommand)]
         action: KeysAction,
     },
+    /// Manage user accounts.
+    Users {
+        /// What to do.
+        #[command(subcommand)]
+        action: UsersAction,
+    },
+    /// Manage the RBAC permission table.
+    Permissions {
+        /// What to do.
+        #[command(subcommand)]
+        action: PermissionsAction,
+    },
+}
+
+/// `barong users` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UsersAction {
+    /// Create one account (the role must be named by a permission).
+    Create {
+        /// Email address.
+        #[arg(long)]
+        email: String,
+        /// Password (also BARONG_USER_PASSWORD, which keeps it out of `ps`); generated
+        /// and printed once when absent.
+        #[arg(long, env = "BARONG_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Role.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// State.
+        #[arg(long, default_value = "active")]
+        state: String,
+        /// Levels granted (private labels of the first N rungs of the ladder).
+        #[arg(long, default_value_t = 1)]
+        level: usize,
+    },
+}
+
+/// `barong permissions` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PermissionsAction {
+    /// Add the permissions of a Barong seeds file that are missing (idempotent).
+    Load {
+        /// Seeds file (`permissions:` list; `levels:` are added too).
+        file: PathBuf,
+    },
 }
 
 /// `barong keys` subcommands.
@@ -62,5 +110,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys {
             action: KeysAction::Rotate,
         } => keys::rotate(&config),
+        Command::Users {
+            action:
+                UsersAction::Create {
+                    email,
+                    password,
+                    role,
+                    state,
+                    level,
+                },
+        } => {
+            let user = crate::services::seed::SeedUser {
+                email,
+                password,
+                role,
+                state,
+                level,
+            };
+            operator::create_user(&config, user).await
+        }
+        Command::Permissions {
+            action: PermissionsAction::Load { file },
+        } => operator::load_permissions(&config, &file).await,
     }
 }

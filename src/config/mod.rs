@@ -199,6 +199,8 @@ pub struct Config {
     pub phone_code_max_attempts: u32,
     /// SMS delivery.
     pub sms_provider: SmsProvider,
+    /// Roles the admin API accepts, comma-separated.
+    pub admin_roles: String,
     /// Twilio API base URL.
     pub twilio_api_url: String,
     /// Twilio sender number (E.164).
@@ -282,6 +284,9 @@ impl Config {
         if self.upload_max_bytes == 0 {
             return invalid("upload_max_bytes must be positive");
         }
+        if self.admin_role_list().is_empty() {
+            return invalid("admin_roles must list at least one role");
+        }
         if self.doc_type_list().is_empty() {
             return invalid("doc_types must list at least one document type");
         }
@@ -344,20 +349,29 @@ impl Config {
             .collect()
     }
 
+    /// The roles the admin API accepts, trimmed.
+    pub fn admin_role_list(&self) -> Vec<String> {
+        comma_list(&self.admin_roles)
+    }
+
     /// The accepted KYC document types, trimmed, in configured order.
     pub fn doc_type_list(&self) -> Vec<String> {
-        self.doc_types
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
+        comma_list(&self.doc_types)
     }
 
     /// Folder where the Dir mailer writes `.eml` files.
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
     }
+}
+
+/// The non-empty, trimmed items of a comma-separated setting, in order.
+fn comma_list(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]

@@ -12,6 +12,9 @@ pub mod label;
 pub mod lang;
 pub mod level;
 pub mod password_rules;
+pub mod permission;
+pub mod phone;
+pub mod profile;
 pub mod uid;
 pub mod user_state;
 

@@ -34,6 +34,28 @@ pub const GENERIC: PageKeys = PageKeys {
     default_limit: 100,
 };
 
+/// `GET /admin/users` and `GET /admin/permissions`: Barong's `admin.user.*` keys,
+/// limit 1..100.
+pub const ADMIN_USER: PageKeys = PageKeys {
+    non_integer_page: "admin.user.non_integer_page",
+    non_positive_page: "admin.user.non_positive_page",
+    non_integer_limit: "admin.user.non_integer_limit",
+    invalid_limit: "admin.user.invalid_limit",
+    max_limit: 100,
+    default_limit: 100,
+};
+
+/// `GET /admin/activities` and `GET /admin/activities/admin`: `admin.activity.*` keys,
+/// limit 1..100.
+pub const ADMIN_ACTIVITY: PageKeys = PageKeys {
+    non_integer_page: "admin.activity.non_integer_page",
+    non_positive_page: "admin.activity.non_positive_page",
+    non_integer_limit: "admin.activity.non_integer_limit",
+    invalid_limit: "admin.activity.invalid_limit",
+    max_limit: 100,
+    default_limit: 100,
+};
+
 /// A validated page request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {

@@ -167,6 +167,43 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Adds a key found by a check the validator does not make itself.
+    pub fn push_error(&mut self, key: &str) {
+        self.errors.push(key.to_owned());
+    }
+
+    /// Optional unix time in seconds; not an integer: `key`.
+    pub fn unix_time(&mut self, name: &str, key: &str) -> Option<chrono::NaiveDateTime> {
+        let raw = self.optional(name)?;
+        let parsed = raw
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+            .map(|t| t.naive_utc());
+        if parsed.is_none() {
+            self.errors.push(key.to_owned());
+        }
+        parsed
+    }
+
+    /// Optional boolean (`true`/`false`, JSON or text); anything else: `key`.
+    pub fn boolean(&mut self, name: &str, key: &str) -> Option<bool> {
+        let value = match self.params.0.get(name)? {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) => match s.trim() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        };
+        if value.is_none() {
+            self.errors.push(key.to_owned());
+        }
+        value
+    }
+
     /// All errors as one 422, or nothing.
     pub fn finish(self) -> Result<(), ApiError> {
         if self.errors.is_empty() {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::secret_box::SecretBox;
-use crate::events::MailQueue;
+use crate::events::{MailQueue, SmsSender};
 use crate::sessions::SessionStore;
 use crate::storage::Database;
 use crate::storage::files::FileStore;
@@ -35,6 +35,8 @@ pub struct Settings {
     pub phone_code_resend_secs: u64,
     /// Wrong codes accepted before the code is burnt.
     pub phone_code_max_attempts: u32,
+    /// Roles whose tokens the admin API accepts.
+    pub admin_roles: Vec<String>,
 }
 
 /// Shared handles to storage, sessions, keys, mail and captcha.
@@ -54,6 +56,8 @@ pub struct Services {
     pub captcha: CaptchaVerifier,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// Outgoing SMS (phone verification codes).
+    pub sms: SmsSender,
     /// Where KYC files are kept (local folder or S3 bucket).
     pub files: FileStore,
     /// An argon2id digest of a random password, verified against when a login names
@@ -62,11 +66,9 @@ pub struct Services {
 }
 
 impl Services {
-    /// Assembles the services; computes the timing-equaliser digest once.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one handle per dependency, called once by the composition root"
-    )]
+    /// Assembles the services; computes the timing-equaliser digest once. One
+    /// parameter per dependency: only the composition root calls this.
+    #[allow(clippy::too_many_arguments)]
     pub async fn new(
         db: Database,
         sessions: SessionStore,
@@ -75,6 +77,7 @@ impl Services {
         mail: MailQueue,
         captcha: CaptchaVerifier,
         settings: Settings,
+        sms: SmsSender,
         files: FileStore,
     ) -> Result<Self, crate::crypto::password::HashError> {
         let dummy = crate::crypto::password::hash(&crate::crypto::random::hex_token(16)).await?;
@@ -86,6 +89,7 @@ impl Services {
             mail,
             captcha,
             settings: Arc::new(settings),
+            sms,
             files,
             dummy_digest: dummy.into(),
         })

@@ -19,6 +19,8 @@ pub enum ErrorKind {
     Conflict,
     /// 422.
     Unprocessable,
+    /// 429: asked again too soon (phone code resend).
+    TooManyRequests,
     /// 503: a dependency (database, Redis, captcha provider) did not answer.
     Unavailable,
     /// 500: a bug.

@@ -24,6 +24,11 @@ impl From<DbErr> for StorageError {
     }
 }
 
+/// The key of a number already verified by some account (the unique index on
+/// `phones.verified_number`); the phones service answers Barong's
+/// `resource.phone.number_exist` for it.
+pub const NUMBER_TAKEN: &str = "number.taken";
+
 /// Maps the violated index (named in the driver's message: SQLite names columns,
 /// PostgreSQL and MySQL the index) to Barong's key.
 fn conflict_key(message: &str) -> &'static str {
@@ -50,6 +55,10 @@ fn conflict_key(message: &str) -> &'static str {
             &["index_utilized_tokens_on_jti", "utilized_tokens.jti"],
             "jti.taken",
         ),
+        (
+            &["index_phones_on_verified_number", "phones.verified_number"],
+            NUMBER_TAKEN,
+        ),
     ];
     KEYS.iter()
         .find(|(needles, _)| needles.iter().any(|n| message.contains(n)))
@@ -73,6 +82,16 @@ mod tests {
         assert_eq!(
             conflict_key("Duplicate entry 'uid@x.io' for key 'users.index_users_on_uid'"),
             "uid.taken"
+        );
+        assert_eq!(
+            conflict_key("UNIQUE constraint failed: phones.verified_number"),
+            NUMBER_TAKEN
+        );
+        assert_eq!(
+            conflict_key(
+                "Duplicate entry '447418084106' for key 'phones.index_phones_on_verified_number'"
+            ),
+            NUMBER_TAKEN
         );
         assert_eq!(conflict_key("something else"), "record.taken");
     }

@@ -5,16 +5,22 @@
 //! Imports: `domain`.
 
 pub mod activities;
+pub mod activity_search;
 pub mod apikeys;
 pub mod documents;
 pub mod entities;
 mod error;
 pub mod files;
 pub mod invalidations;
+pub mod label_directory;
 pub mod labels;
 pub mod levels;
+pub mod metrics;
 pub mod permissions;
+pub mod phones;
+pub mod profiles;
 pub mod recovery_codes;
+pub mod user_search;
 pub mod users;
 pub mod utilized_tokens;
 
@@ -23,7 +29,7 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, TransactionTrait};
 
-pub use error::StorageError;
+pub use error::{NUMBER_TAKEN, StorageError};
 pub use sea_orm::{ConnectionTrait as Conn, DatabaseTransaction as Tx};
 
 /// Current UTC time as stored in every timestamp column (naive, UTC by convention, so

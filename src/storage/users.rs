@@ -71,6 +71,50 @@ pub async fn set_state(conn: &impl Conn, id: i64, state: &str) -> Result<(), Sto
     update_column(conn, id, users::Column::State, state.into()).await
 }
 
+/// Sets the role (an admin's decision; the edge applies it from the next check).
+pub async fn set_role(conn: &impl Conn, id: i64, role: &str) -> Result<(), StorageError> {
+    update_column(conn, id, users::Column::Role, role.into()).await
+}
+
+/// Switches 2FA off and forgets the TOTP secret, so turning it on again needs a new
+/// QR code (Barong kept the old Vault key).
+pub async fn disable_otp(conn: &impl Conn, id: i64) -> Result<(), StorageError> {
+    Users::update_many()
+        .col_expr(users::Column::Otp, Expr::value(false))
+        .col_expr(
+            users::Column::OtpSecret,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(users::Column::OtpLastStep, Expr::value(Option::<i64>::None))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now()))
+        .filter(users::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    publish_change(conn, id).await
+}
+
+/// Users by internal id (any order), for rendering lists that reference users.
+pub async fn find_by_ids(conn: &impl Conn, ids: &[i64]) -> Result<Vec<User>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Users::find()
+        .filter(users::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?)
+}
+
+/// Users by uid (any order).
+pub async fn find_by_uids(conn: &impl Conn, uids: &[String]) -> Result<Vec<User>, StorageError> {
+    if uids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Users::find()
+        .filter(users::Column::Uid.is_in(uids.iter().cloned()))
+        .all(conn)
+        .await?)
+}
+
 /// Replaces the password digest.
 pub async fn set_password_digest(
     conn: &impl Conn,

@@ -91,6 +91,112 @@ fn seed_file_in_barong_format() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("seeds file"));
 }
 
+/// Runs `barong <args>` against `dir`; (success, stdout, stderr).
+fn run(dir: &std::path::Path, args: &[&str], password: Option<&str>) -> (bool, String, String) {
+    let mut cmd = barong(dir);
+    cmd.args(args);
+    if let Some(p) = password {
+        cmd.env("BARONG_USER_PASSWORD", p);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn users_create_for_operators() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["seed"], Some(crate::helpers::PASSWORD)).0);
+    let create = [
+        "users",
+        "create",
+        "--email",
+        "Ops@Barong.test",
+        "--role",
+        "superadmin",
+        "--level",
+        "2",
+    ];
+    let (ok, stdout, stderr) = run(dir.path(), &create, Some(crate::helpers::PASSWORD));
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("created ops@barong.test (uid ID")
+            && stdout.contains("role superadmin, state active, level 2"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains(crate::helpers::PASSWORD),
+        "a given password is never printed"
+    );
+    // The same email again, an unknown role, a weak password: errors, nothing created.
+    let (ok, _, stderr) = run(dir.path(), &create, Some(crate::helpers::PASSWORD));
+    assert!(!ok && stderr.contains("already exists"), "{stderr}");
+    let pirate = [
+        "users",
+        "create",
+        "--email",
+        "p@barong.test",
+        "--role",
+        "pirate",
+    ];
+    let (ok, _, stderr) = run(dir.path(), &pirate, Some(crate::helpers::PASSWORD));
+    assert!(
+        !ok && stderr.contains("role 'pirate' is not named by any permission"),
+        "{stderr}"
+    );
+    let weak = ["users", "create", "--email", "w@barong.test"];
+    let (ok, _, stderr) = run(dir.path(), &weak, Some("password"));
+    assert!(!ok && stderr.contains("password rejected"), "{stderr}");
+    // No password: one is generated and printed once.
+    let (ok, stdout, stderr) = run(
+        dir.path(),
+        &["users", "create", "--email", "g@barong.test"],
+        None,
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("generated password: "), "{stdout}");
+}
+
+#[test]
+fn permissions_load_adds_only_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["seed"], Some(crate::helpers::PASSWORD)).0);
+    let file = dir.path().join("rules.yml");
+    std::fs::write(
+        &file,
+        concat!(
+            "permissions:\n",
+            "  - { role: auditor, verb: get, path: api/v2/barong/admin/activities, action: accept }\n",
+            "  - { role: member, verb: all, path: api/v2/barong/resource, action: accept }\n",
+        ),
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let (ok, stdout, stderr) = run(dir.path(), &["permissions", "load", &path], None);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("permissions added: 1 (of 2 in the file)"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(dir.path(), &["permissions", "load", &path], None);
+    assert!(
+        stdout.contains("permissions added: 0 (of 2 in the file)"),
+        "{stdout}"
+    );
+    let (ok, _, stderr) = run(
+        dir.path(),
+        &["permissions", "load", "/nonexistent.yml"],
+        None,
+    );
+    assert!(
+        !ok && stderr.contains("cannot read /nonexistent.yml"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn bad_configuration_stops_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();

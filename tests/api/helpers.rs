@@ -33,6 +33,8 @@ pub struct TestApp {
     pub services: Services,
     pub data_dir: tempfile::TempDir,
     pub label: String,
+    /// The settings it was started with (a twin starts with the same ones).
+    env: Vec<(String, String)>,
     cleanup: Cleanup,
 }
 
@@ -162,7 +164,7 @@ impl TestApp {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
         );
-        let config = Config::from_sources(None, env).unwrap();
+        let config = Config::from_sources(None, env.clone()).unwrap();
         let app = App::build(&config).await.unwrap();
         let addr = app.http_addr().unwrap();
         let grpc_addr = app.grpc_addr().unwrap();
@@ -183,9 +185,39 @@ impl TestApp {
             services,
             data_dir,
             label,
+            env,
             cleanup: Cleanup {
                 database,
                 redis: redis.map(|r| (r, prefix)),
+            },
+        }
+    }
+
+    /// A second instance on the same database, session store (same Redis prefix) and
+    /// data folder (same keys), as an operator scales out; the first app cleans up.
+    pub async fn twin(&self) -> Self {
+        let env = self.env.clone();
+        let config = Config::from_sources(None, env.clone()).unwrap();
+        let app = App::build(&config).await.unwrap();
+        let addr = app.http_addr().unwrap();
+        let grpc_addr = app.grpc_addr().unwrap();
+        let services = app.services();
+        tokio::spawn(app.run(std::future::pending()));
+        Self {
+            addr,
+            grpc_addr,
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            services,
+            // Unused: the twin writes into the first app's data folder.
+            data_dir: tempfile::tempdir().unwrap(),
+            label: format!("{} twin", self.label),
+            env,
+            cleanup: Cleanup {
+                database: None,
+                redis: None,
             },
         }
     }

@@ -5,6 +5,12 @@
 //! (SQLite + memory always; PostgreSQL, MariaDB and Redis when their
 //! `BARONG_TEST_*_URL` variables are set, as `.ci/run` does).
 
+mod admin_activities;
+mod admin_directory;
+mod admin_labels;
+mod admin_permissions;
+mod admin_support;
+mod admin_users;
 mod authz_parity;
 mod captcha;
 mod cli;
@@ -20,7 +26,10 @@ mod redis_outage;
 mod resource_account;
 mod resource_api_keys;
 mod resource_documents;
+mod resource_labels;
 mod resource_otp;
+mod resource_phones;
+mod resource_profiles;
 mod resource_sessions;
 mod storage_backends;
 mod totp_ref;

@@ -49,12 +49,24 @@ async fn upstream() -> (u16, Seen) {
 
 /// Verifies the token with PyJWT (a third-party verifier) against barong's JWKS, when
 /// Debian's python3-jwt is installed; `.ci/run` installs it and sets
-/// `BARONG_TEST_PYJWT=1`, which turns its absence into a failure.
-fn verify_with_pyjwt(app: &TestApp, authorization: &str) -> Option<Value> {
+/// `BARONG_TEST_PYJWT=1`, which turns its absence into a failure. The JWKS is fetched
+/// here and handed over as a file: the test's runtime also serves barong, so Python
+/// must not call back into it while this thread waits.
+async fn verify_with_pyjwt(app: &TestApp, authorization: &str) -> Option<Value> {
     let token = authorization.strip_prefix("Bearer ").expect("Bearer token");
+    let jwks = app
+        .get("/.well-known/jwks.json")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let jwks_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(jwks_file.path(), jwks).unwrap();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/pyjwt_verify.py");
     let output = Command::new("/usr/bin/python3")
-        .args([script, &app.url("/.well-known/jwks.json"), token])
+        .arg(script)
+        .arg(jwks_file.path())
+        .arg(token)
         .output();
     let required = std::env::var("BARONG_TEST_PYJWT").is_ok_and(|v| v == "1");
     match output {
@@ -131,9 +143,7 @@ fn start_nginx(listen: u16, barong: u16, peatio: u16) -> Nginx {
     Nginx(child, dir)
 }
 
-// Multi-threaded: PyJWT runs as a blocking child process that fetches the JWKS from
-// this same runtime, which a single-threaded runtime could never serve (deadlock).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn through_a_real_nginx() {
     if !std::path::Path::new(NGINX).exists() {
         assert!(
@@ -214,7 +224,7 @@ async fn through_a_real_nginx() {
     assert_eq!(path, "/api/v2/peatio/account/balances");
     let claims = verify_with_jwks(&app, auth.as_deref().unwrap()).await;
     assert_eq!(claims["email"], "web@barong.test");
-    if let Some(claims) = verify_with_pyjwt(&app, auth.as_deref().unwrap()) {
+    if let Some(claims) = verify_with_pyjwt(&app, auth.as_deref().unwrap()).await {
         assert_eq!(claims["email"], "web@barong.test");
         assert_eq!(claims["sub"], "session");
     }
@@ -273,7 +283,7 @@ async fn through_a_real_nginx() {
         verify_with_jwks(&app, auth.as_deref().unwrap()).await["email"],
         "bot@barong.test"
     );
-    if let Some(claims) = verify_with_pyjwt(&app, auth.as_deref().unwrap()) {
+    if let Some(claims) = verify_with_pyjwt(&app, auth.as_deref().unwrap()).await {
         assert_eq!(claims["email"], "bot@barong.test");
     }
 

@@ -1,7 +1,7 @@
 //! `/resource/documents` and the admin download: multipart upload (content checked by
 //! its bytes, size and count limits, every error key), the private `document: pending`
 //! label, the list entity, owner-only download returning the same bytes, 404 for other
-//! users, reviewer download vs 403 for members, all-or-nothing writes, storage outages
+//! users, reviewer download vs 401 `admin.access.denied` for members, all-or-nothing writes, storage outages
 //! (503), and the S3 backend against moto when `BARONG_TEST_S3_URL` is set.
 
 use reqwest::Method;
@@ -554,7 +554,7 @@ async fn only_the_owner_downloads_and_reviewers_need_a_role() {
             .unwrap();
         assert_eq!(
             errors(r).await,
-            (403, keys(&["admin.access.denied"])),
+            (401, keys(&["admin.access.denied"])),
             "[{}]",
             app.label
         );

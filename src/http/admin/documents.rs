@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::Admin;
+use super::guard::AdminUser;
 use crate::http::error::ApiError;
 use crate::http::resource::documents::{file_response, parse_id};
 use crate::http::state::HttpState;
@@ -13,13 +13,12 @@ use crate::http::state::HttpState;
 #[utoipa::path(get, path = "/api/v2/admin/users/documents/{id}/upload", tag = "admin",
     params(("id" = i64, Path)),
     responses((status = 200, description = "The file, with the content type detected at upload"),
-              (status = 401, description = "`jwt.decode_and_verify`"),
-              (status = 403, description = "`admin.access.denied` (role not superadmin, admin or compliance)"),
+              (status = 401, description = "`jwt.decode_and_verify`, `admin.access.denied` (role not in BARONG_ADMIN_ROLES)"),
               (status = 404, description = "`record.not_found`"),
               (status = 503, description = "`resource.documents.storage_unavailable`")))]
 pub async fn download_document(
     State(state): State<HttpState>,
-    Admin(admin): Admin,
+    AdminUser(admin): AdminUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;

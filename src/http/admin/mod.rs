@@ -1,48 +1,66 @@
-//! `/api/v2/admin`: reviewer and operator endpoints. Every handler takes the [`Admin`]
-//! extractor, so, unlike Barong (W7), a member's valid token gets 403
-//! `admin.access.denied` even when barong is reached without the gateway's RBAC.
-//! So far: downloading any user's KYC file for review.
+//! `/api/v2/admin`: user management, permissions, the audit log and metrics for staff.
+//! Every handler takes [`guard::AdminUser`], so a token whose role is not an admin role
+//! is refused here even if the gateway's RBAC let it through (W7).
 
+pub(crate) mod activities;
 pub(crate) mod documents;
+pub(crate) mod guard;
+pub(crate) mod labels;
+pub(crate) mod metrics;
+pub(crate) mod permissions;
+pub(crate) mod user_directory;
+pub(crate) mod users;
 
 use axum::Router;
-use axum::extract::FromRequestParts;
-use axum::http::{StatusCode, request::Parts};
-use axum::routing::get;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
 
-use super::current_user::CurrentUser;
-use super::error::ApiError;
 use super::state::HttpState;
+use crate::storage::users::User;
 
-/// Roles that may use the admin API (Barong's default RBAC gives these the admin
-/// routes; `compliance` reviews KYC documents).
-pub const ADMIN_ROLES: [&str; 3] = ["superadmin", "admin", "compliance"];
-
-/// The caller, verified like [`CurrentUser`] and holding one of [`ADMIN_ROLES`] in its
-/// token. Missing or bad token: 401 `jwt.decode_and_verify`; other role: 403
-/// `admin.access.denied`.
-#[derive(Debug, Clone)]
-pub struct Admin(pub CurrentUser);
-
-impl FromRequestParts<HttpState> for Admin {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &HttpState,
-    ) -> Result<Self, Self::Rejection> {
-        let caller = CurrentUser::from_request_parts(parts, state).await?;
-        if caller.state != "active" || !ADMIN_ROLES.contains(&caller.role.as_str()) {
-            return Err(ApiError::new(StatusCode::FORBIDDEN, "admin.access.denied"));
-        }
-        Ok(Self(caller))
-    }
+/// Barong's User entity (8.1): email, uid, role, level, otp, state.
+pub(crate) fn user_json(u: &User) -> Value {
+    json!({
+        "email": u.email, "uid": u.uid, "role": u.role,
+        "level": u.level, "otp": u.otp, "state": u.state,
+    })
 }
 
 /// Routes of the admin module.
 pub fn router() -> Router<HttpState> {
-    Router::new().route(
-        "/users/documents/{id}/upload",
-        get(documents::download_document),
-    )
+    Router::new()
+        .route(
+            "/users",
+            get(user_directory::list_users).put(users::put_user),
+        )
+        .route(
+            "/users/documents/pending",
+            get(user_directory::pending_documents),
+        )
+        .route("/users/{uid}", get(user_directory::get_user))
+        .route("/users/update", post(users::post_user_update))
+        .route("/users/role", post(users::post_user_role))
+        .route(
+            "/users/labels",
+            get(labels::users_with_label)
+                .post(labels::add_label)
+                .put(labels::put_label)
+                .delete(labels::delete_label),
+        )
+        .route("/users/labels/update", post(labels::post_label_update))
+        .route("/users/labels/list", get(labels::label_counts))
+        .route(
+            "/permissions",
+            get(permissions::list_permissions)
+                .post(permissions::create_permission)
+                .put(permissions::update_permission)
+                .delete(permissions::delete_permission),
+        )
+        .route("/activities", get(activities::list_user_activities))
+        .route("/activities/admin", get(activities::list_admin_activities))
+        .route("/metrics", get(metrics::metrics))
+        .route(
+            "/users/documents/{id}/upload",
+            get(documents::download_document),
+        )
 }

@@ -3,7 +3,10 @@
 pub(crate) mod api_keys;
 mod document_form;
 pub(crate) mod documents;
+pub(crate) mod labels;
 pub(crate) mod otp;
+pub(crate) mod phones;
+pub(crate) mod profiles;
 pub(crate) mod sessions;
 pub(crate) mod users;
 
@@ -37,6 +40,24 @@ pub fn router() -> Router<HttpState> {
             "/api_keys/{kid}",
             patch(api_keys::update_api_key).delete(api_keys::delete_api_key),
         )
+        .route(
+            "/labels",
+            get(labels::list_labels).post(labels::create_label),
+        )
+        .route(
+            "/labels/{key}",
+            get(labels::get_label)
+                .patch(labels::update_label)
+                .delete(labels::delete_label),
+        )
+        .route("/profiles/me", get(profiles::get_my_profile))
+        .route("/profiles", post(profiles::create_profile))
+        .route(
+            "/phones",
+            get(phones::list_phones).post(phones::create_phone),
+        )
+        .route("/phones/send_code", post(phones::send_code))
+        .route("/phones/verify", post(phones::verify_phone))
         .route(
             "/documents",
             get(documents::list_documents)

@@ -182,6 +182,41 @@ impl Services {
         Ok(report)
     }
 
+    /// `barong users create`: one account for an operator. Unlike seeding, an existing
+    /// email, an unknown role or a weak password is an error, not a silent skip.
+    /// Returns the generated password when none was given.
+    pub async fn create_user_for_operator(
+        &self,
+        user: &SeedUser,
+    ) -> Result<Option<String>, SeedError> {
+        if let Some(password) = &user.password {
+            let errors = crate::services::identity::password_errors(password);
+            if !errors.is_empty() {
+                return Err(SeedError::Invalid(format!(
+                    "password rejected: {}",
+                    errors.join(", ")
+                )));
+            }
+        }
+        if !storage::permissions::role_exists(self.db.conn(), &user.role).await? {
+            return Err(SeedError::Invalid(format!(
+                "role '{}' is not named by any permission",
+                user.role
+            )));
+        }
+        let ladder = storage::levels::ladder(self.db.conn()).await?;
+        if user.level > ladder.len() {
+            return Err(SeedError::Invalid(format!(
+                "level {} but only {} levels exist",
+                user.level,
+                ladder.len()
+            )));
+        }
+        self.seed_user(user, &ladder)
+            .await?
+            .ok_or_else(|| SeedError::Invalid(format!("{} already exists", user.email)))
+    }
+
     /// Creates one seeded user unless the email exists; returns `Some(generated
     /// password or None)` when created.
     async fn seed_user(

@@ -9,5 +9,7 @@ pub mod labels;
 pub mod levels;
 pub mod otp_recovery_codes;
 pub mod permissions;
+pub mod phones;
+pub mod profiles;
 pub mod users;
 pub mod utilized_tokens;
