@@ -1,6 +1,7 @@
 //! The admin view of the audit log: one category (`user` or `admin`) filtered by topic,
-//! action, acting user, target and time, newest first with the id as tie-breaker so
-//! pages never overlap or skip rows.
+//! action, acting user, target and time, newest first with the id as tie-breaker, so
+//! the order is total. (Offset pages of a log that grows at the top shift while one
+//! reads them; `to` pins a walk to a fixed end.)
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -52,7 +53,7 @@ pub async fn page(
         query = query.filter(activities::Column::CreatedAt.gte(from));
     }
     if let Some(to) = filter.to {
-        query = query.filter(activities::Column::CreatedAt.lte(to));
+        query = query.filter(activities::Column::CreatedAt.lt(super::after_second(to)));
     }
     let total = query.clone().count(conn).await?;
     let rows = query

@@ -3,7 +3,9 @@
 //! the database returns one row per day instead of one per activity.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+};
 
 use super::entities::activities::{self, Entity as Activities};
 use super::entities::labels::{self, Entity as Labels};
@@ -18,6 +20,8 @@ pub struct Series {
     pub actions: &'static [&'static str],
     /// `succeed` or `failed`.
     pub result: &'static str,
+    /// Rows whose `data` contains this text are not counted.
+    pub unless_data_contains: Option<&'static str>,
 }
 
 fn day_expression(backend: DbBackend) -> &'static str {
@@ -43,11 +47,18 @@ pub async fn daily_counts(
         .filter(activities::Column::Topic.eq(series.topic))
         .filter(activities::Column::Action.is_in(series.actions.iter().copied()))
         .filter(activities::Column::Result.eq(series.result));
+    if let Some(text) = series.unless_data_contains {
+        query = query.filter(
+            Condition::any()
+                .add(activities::Column::Data.is_null())
+                .add(activities::Column::Data.not_like(format!("%{text}%"))),
+        );
+    }
     if let Some(from) = from {
         query = query.filter(activities::Column::CreatedAt.gte(from));
     }
     if let Some(to) = to {
-        query = query.filter(activities::Column::CreatedAt.lte(to));
+        query = query.filter(activities::Column::CreatedAt.lt(super::after_second(to)));
     }
     Ok(query
         .group_by(Expr::cust(day))

@@ -38,6 +38,12 @@ pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
 
+/// The exclusive upper bound that makes a `to` given in whole seconds inclusive of
+/// that whole second (stored times carry fractions on SQLite and PostgreSQL).
+pub(crate) fn after_second(to: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    to + chrono::TimeDelta::seconds(1)
+}
+
 /// A pool of connections to the configured database.
 #[derive(Clone)]
 pub struct Database {

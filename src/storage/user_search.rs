@@ -95,7 +95,7 @@ fn filtered(filter: &UserFilter) -> sea_orm::Select<Users> {
         query = query.filter(at.gte(from));
     }
     if let Some(to) = filter.to {
-        query = query.filter(at.lte(to));
+        query = query.filter(at.lt(super::after_second(to)));
     }
     if let Some(profiles) = profile_subquery(filter) {
         query = query.filter(users::Column::Id.in_subquery(profiles));

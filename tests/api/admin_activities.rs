@@ -78,12 +78,32 @@ async fn user_activities_with_filters_and_users() {
         assert_eq!(future, 0);
         let (_, nobody) = get_json(&app, &token, "/activities?uid=ID0000000000").await;
         assert_eq!(nobody, 0);
-        // Admin activities are not user activities.
-        let (rows, _) = get_json(&app, &token, "/activities").await;
+        // An admin change is an admin activity, never a user activity.
+        let r = admin(&app, Method::POST, "/permissions", &token)
+            .json(&json!({"role": "member", "verb": "get", "path": "api/v2/x", "action": "audit"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let (rows, _) = get_json(&app, &token, "/activities?limit=100").await;
         assert!(
-            rows.iter()
-                .all(|r| r["user"]["email"] != "admin@barong.test" || r["topic"] != "permissions")
+            rows.iter().all(|r| r["topic"] != "permissions"),
+            "[{}]",
+            app.label
         );
+        let (rows, total) = get_json(&app, &token, "/activities/admin?topic=permissions").await;
+        assert_eq!(
+            (total, &rows[0]["admin"]["email"]),
+            (1, &json!("admin@barong.test"))
+        );
+        // The email filter ignores case, as emails are stored lower-case.
+        let (_, by_email) = get_json(
+            &app,
+            &token,
+            "/activities?email=Bob@Barong.TEST&topic=session",
+        )
+        .await;
+        assert_eq!(by_email, 2, "[{}]", app.label);
         // Paging.
         let (rows, total) = get_json(&app, &token, "/activities?limit=1&page=2").await;
         assert!(total >= 3 && rows.len() == 1, "[{}]", app.label);
@@ -97,6 +117,14 @@ async fn user_activities_with_filters_and_users() {
             ),
             ("limit=0", vec!["admin.activity.invalid_limit"]),
             ("from=yesterday", vec!["admin.activity.non_integer_from"]),
+            ("to=now", vec!["admin.activity.non_integer_to"]),
+            (
+                "limit=ten",
+                vec![
+                    "admin.activity.non_integer_limit",
+                    "admin.activity.invalid_limit",
+                ],
+            ),
         ] {
             let r = admin(&app, Method::GET, &format!("/activities?{query}"), &token)
                 .send()
@@ -149,8 +177,16 @@ async fn metrics_count_per_day_within_the_period() {
             )
             .await;
         assert_eq!(r.status(), 401);
-        // A 2FA login counts as a successful login (Barong's metrics missed them).
+        // A 2FA login counts as a successful login (Barong's metrics missed them); the
+        // web client's first step without the code is not a failed login.
         let totp = app.enable_2fa("eve@barong.test").await;
+        let r = app
+            .post(
+                "/api/v2/identity/sessions",
+                json!({"email": "eve@barong.test", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status(), 403, "[{}]", app.label);
         let r = app
             .post("/api/v2/identity/sessions",
                   json!({"email": "eve@barong.test", "password": PASSWORD, "otp_code": totp.code_at(now())}))
@@ -197,13 +233,70 @@ async fn metrics_count_per_day_within_the_period() {
         )
         .await;
         assert_eq!(day["signups"][&today], 3);
-        let r = admin(&app, Method::GET, "/metrics?created_from=soon", &token)
-            .send()
+        // Days are grouped per backend's own date function; a day's last fraction of a
+        // second belongs to it.
+        let bob = app.user("bob@barong.test").await;
+        let at = |day: &str, time: &str| {
+            chrono::NaiveDateTime::parse_from_str(&format!("{day} {time}"), "%Y-%m-%d %H:%M:%S%.f")
+                .unwrap()
+        };
+        for created_at in [
+            at("2026-01-01", "23:59:59.500"),
+            at("2026-01-02", "00:00:00.250"),
+            at("2026-01-02", "12:00:00"),
+        ] {
+            use barong::storage::entities::activities;
+            use sea_orm::{ActiveModelTrait, Set};
+            activities::ActiveModel {
+                user_id: Set(bob.id),
+                target_uid: Set(None),
+                category: Set(Some("user".into())),
+                user_ip: Set("127.0.0.1".into()),
+                user_agent: Set("test".into()),
+                topic: Set("account".into()),
+                action: Set("signup".into()),
+                result: Set("succeed".into()),
+                data: Set(None),
+                created_at: Set(created_at),
+                ..Default::default()
+            }
+            .insert(app.services.db.conn())
             .await
             .unwrap();
+        }
+        let past = metrics(
+            &app,
+            &token,
+            "?created_from=2026-01-01&created_to=2026-01-02",
+        )
+        .await;
         assert_eq!(
-            errors(r).await,
-            (422, keys(&["admin.metrics.invalid_created_from"]))
+            past["signups"],
+            json!({"2026-01-01": 1, "2026-01-02": 2}),
+            "[{}]",
+            app.label
         );
+        let first = metrics(
+            &app,
+            &token,
+            "?created_from=2026-01-01&created_to=2026-01-01",
+        )
+        .await;
+        assert_eq!(
+            first["signups"],
+            json!({"2026-01-01": 1}),
+            "[{}]",
+            app.label
+        );
+        for (query, key) in [
+            ("created_from=soon", "admin.metrics.invalid_created_from"),
+            ("created_to=later", "admin.metrics.invalid_created_to"),
+        ] {
+            let r = admin(&app, Method::GET, &format!("/metrics?{query}"), &token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(errors(r).await, (422, keys(&[key])));
+        }
     }
 }

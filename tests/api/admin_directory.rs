@@ -142,7 +142,21 @@ async fn ten_thousand_users_filtered_and_paged_stably() {
             "[{}]",
             app.label
         );
-        let one = walk(&app, &token, "email=user42@crowd.test").await;
+        // `range=updated`: the updated_at of user 5 moves to now, the only crowd member
+        // updated today.
+        let five = app.user("user5@crowd.test").await;
+        barong::storage::users::set_level(app.services.db.conn(), five.id, 3)
+            .await
+            .unwrap();
+        let today = crate::helpers::now() - 3600;
+        let updated = walk(
+            &app,
+            &token,
+            &format!("range=updated&from={today}&role=broker"),
+        )
+        .await;
+        assert_eq!(updated, ["ID0000000005"], "[{}]", app.label);
+        let one = walk(&app, &token, "email=USER42@crowd.test").await;
         assert_eq!(one, ["ID0000000042"]);
     }
 }
@@ -156,6 +170,11 @@ async fn directory_errors_and_one_user() {
         ("level=high", vec!["admin.user.non_integer_level"]),
         ("range=deleted", vec!["admin.user.invalid_range"]),
         ("from=yesterday", vec!["admin.user.non_integer_from"]),
+        ("to=now", vec!["admin.user.non_integer_to"]),
+        (
+            "limit=all",
+            vec!["admin.user.non_integer_limit", "admin.user.invalid_limit"],
+        ),
         (
             "page=0&limit=101",
             vec!["admin.user.non_positive_page", "admin.user.invalid_limit"],

@@ -100,6 +100,50 @@ async fn add_change_delete_follow_the_level_and_audit_kyc() {
             (&rows[0]["action"], &rows[0]["admin"]["role"]),
             (&json!("verified"), &json!("compliance"))
         );
+        // The label change itself is audited with its previous value.
+        let r = admin(
+            &app,
+            Method::GET,
+            &format!("/activities/admin?topic=labels&target_uid={uid}"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+        let rows: Vec<Value> = r.json().await.unwrap();
+        assert_eq!(rows[0]["action"], "update", "[{}]", app.label);
+        let data: Value = serde_json::from_str(rows[0]["data"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            data,
+            json!({"key": "document", "value": "verified", "scope": "private", "from": "pending"})
+        );
+        // A rejection is a decision too.
+        let r = send(
+            Method::PUT,
+            "/users/labels",
+            json!({"uid": uid, "key": "document", "scope": "private", "value": "rejected"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(
+            app.user("bob@barong.test").await.level,
+            2,
+            "[{}]",
+            app.label
+        );
+        let r = admin(
+            &app,
+            Method::GET,
+            &format!("/activities/admin?topic=kyc&target_uid={uid}"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+        let rows: Vec<Value> = r.json().await.unwrap();
+        let decisions: Vec<&str> = rows.iter().map(|r| r["action"].as_str().unwrap()).collect();
+        assert_eq!(decisions, ["rejected", "verified"]);
         let r = send(
             Method::POST,
             "/users/labels/update",
@@ -144,7 +188,29 @@ async fn label_errors() {
     let send = |method: Method, path: &str, body: Value| {
         admin(&app, method, path, &token).json(&body).send()
     };
+    let me = app.user("admin@barong.test").await.uid;
     for (method, path, body, status, expected) in [
+        (
+            Method::PUT,
+            "/users/labels",
+            json!({"uid": me, "key": "document", "scope": "private", "value": "verified"}),
+            422,
+            vec!["admin.user.update_himself"],
+        ),
+        (
+            Method::POST,
+            "/users/labels",
+            json!({"uid": me, "key": "document", "scope": "private", "value": "verified"}),
+            422,
+            vec!["admin.user.update_himself"],
+        ),
+        (
+            Method::GET,
+            "/users/labels/list?format=xml",
+            json!({}),
+            422,
+            vec!["admin.user.invalid_format"],
+        ),
         (
             Method::POST,
             "/users/labels",

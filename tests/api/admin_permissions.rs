@@ -228,6 +228,19 @@ async fn create_update_delete_with_barong_keys_and_audit_rows() {
             errors(r).await,
             (422, keys(&["admin.permission.action_no_change"]))
         );
+        let r = put(json!({"id": id, "path": "/api/v2/barong/resource/x"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            errors(r).await,
+            (422, keys(&["admin.permission.path_no_change"])),
+            "the path is normalised before it is compared"
+        );
+        let r = put(json!({"id": id, "path": "/"})).await.unwrap();
+        assert_eq!(
+            errors(r).await,
+            (422, keys(&["admin.permission.empty_path"]))
+        );
         let r = put(json!({"id": id, "verb": "fetch"})).await.unwrap();
         assert_eq!(
             errors(r).await,
@@ -251,6 +264,14 @@ async fn create_update_delete_with_barong_keys_and_audit_rows() {
         );
 
         // Delete.
+        let r = admin(&app, Method::DELETE, "/permissions?id=first", &token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            errors(r).await,
+            (422, keys(&["admin.permission.non_integer_id"]))
+        );
         let r = admin(&app, Method::DELETE, "/permissions", &token)
             .json(&json!({}))
             .send()

@@ -133,6 +133,11 @@ async fn state_and_otp_errors() {
             vec!["admin.user.non_boolean_otp"],
         ),
         (
+            json!({"uid": uid, "otp": ""}),
+            422,
+            vec!["admin.user.empty_otp"],
+        ),
+        (
             json!({"uid": "ID0000000000", "state": "banned"}),
             404,
             vec!["admin.user.doesnt_exist"],

@@ -52,7 +52,7 @@ fn query(params: &Params, admin: bool) -> Result<(ActivityQuery, PageRequest), A
     let query = ActivityQuery {
         filter,
         uid: keep(uid),
-        email: keep(email),
+        email: keep(email).map(|e| crate::domain::Email::lookup_key(&e)),
     };
     Ok((query, page))
 }

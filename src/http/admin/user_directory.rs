@@ -76,7 +76,7 @@ fn directory_query(
         .unwrap_or(false);
     let keep = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let uid = keep(v.optional("uid"));
-    let email = keep(v.optional("email"));
+    let email = keep(v.optional("email")).map(|e| crate::domain::Email::lookup_key(&e));
     let role = keep(v.optional("role"));
     let first_name = keep(v.optional("first_name"));
     let last_name = keep(v.optional("last_name"));

@@ -21,7 +21,14 @@ fn attribute_params(params: &Params) -> Result<(String, UserAttribute), ApiError
     let mut v = Validator::new(params, PREFIX);
     let uid = v.required("uid");
     let state = v.optional_non_blank("state");
-    let otp = if params.0.contains_key("otp") {
+    let blank_otp = params
+        .0
+        .get("otp")
+        .is_some_and(|o| o.is_null() || o.as_str().is_some_and(|s| s.trim().is_empty()));
+    let otp = if blank_otp {
+        v.push_error("admin.user.empty_otp");
+        None
+    } else if params.0.contains_key("otp") {
         v.boolean("otp", "admin.user.non_boolean_otp")
     } else {
         None
@@ -48,7 +55,7 @@ fn attribute_params(params: &Params) -> Result<(String, UserAttribute), ApiError
     params(("uid" = String, Query), ("state" = Option<String>, Query), ("otp" = Option<bool>, Query)),
     responses((status = 200, description = "Updated; body `200`"),
               (status = 404, description = "`admin.user.doesnt_exist`"),
-              (status = 422, description = "`admin.user.missing_uid`, `.empty_uid`, `.empty_state`, `.non_boolean_otp`, `.one_of_state_otp`, `.update_himself`, `.enable_2fa`, `.state_no_change`, `.otp_no_change`, `.invalid_state`")))]
+              (status = 422, description = "`admin.user.missing_uid`, `.empty_uid`, `.empty_state`, `.empty_otp`, `.non_boolean_otp`, `.one_of_state_otp`, `.update_himself`, `.enable_2fa`, `.state_no_change`, `.otp_no_change`, `.invalid_state`")))]
 pub async fn put_user(
     State(state): State<HttpState>,
     AdminUser(admin): AdminUser,

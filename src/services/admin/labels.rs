@@ -42,12 +42,6 @@ fn kyc_decision(label: &Label) -> Option<&str> {
 }
 
 impl Services {
-    async fn label_owner(&self, uid: &str) -> Result<User, ServiceError> {
-        storage::users::find_by_uid(self.db.conn(), uid.trim())
-            .await?
-            .ok_or_else(|| ServiceError::new(ErrorKind::NotFound, "admin.user.doesnt_exist"))
-    }
-
     async fn audit_label(
         &self,
         tx: &storage::Tx,
@@ -55,9 +49,12 @@ impl Services {
         client: &ClientInfo,
         action: &str,
         owner: &User,
-        label: &Label,
+        (label, before): (&Label, Option<&str>),
     ) -> Result<(), StorageError> {
-        let data = json!({"key": label.key, "value": label.value, "scope": label.scope});
+        let mut data = json!({"key": label.key, "value": label.value, "scope": label.scope});
+        if let (Some(before), Some(map)) = (before, data.as_object_mut()) {
+            map.insert("from".to_owned(), json!(before));
+        }
         super::audit(
             tx,
             admin,
@@ -84,7 +81,7 @@ impl Services {
         value: &str,
         client: &ClientInfo,
     ) -> Result<Label, ServiceError> {
-        let owner = self.label_owner(&target.uid).await?;
+        let owner = self.target_of(admin, &target.uid).await?;
         let (key, value) = (normalise(&target.key), normalise(value));
         let mut errors = errors_for("key", &key);
         errors.extend(errors_for("value", &value));
@@ -97,7 +94,7 @@ impl Services {
         if scope == PRIVATE {
             levels::recompute(&tx, owner.id).await?;
         }
-        self.audit_label(&tx, admin, client, "create", &owner, &label)
+        self.audit_label(&tx, admin, client, "create", &owner, (&label, None))
             .await?;
         tx.commit().await.map_err(StorageError::from)?;
         Ok(label)
@@ -111,20 +108,28 @@ impl Services {
         value: &str,
         client: &ClientInfo,
     ) -> Result<Label, ServiceError> {
-        let owner = self.label_owner(&target.uid).await?;
+        let owner = self.target_of(admin, &target.uid).await?;
         let value = normalise(value);
         let errors = errors_for("value", &value);
         if !errors.is_empty() {
             return Err(unprocessable(errors));
         }
         let current = self.stored_label(&owner, &target).await?;
+        let before = current.value.clone();
         let tx = self.db.begin().await?;
         let label = storage::labels::set_value(&tx, current, &value).await?;
         if label.scope == PRIVATE {
             levels::recompute(&tx, owner.id).await?;
         }
-        self.audit_label(&tx, admin, client, "update", &owner, &label)
-            .await?;
+        self.audit_label(
+            &tx,
+            admin,
+            client,
+            "update",
+            &owner,
+            (&label, Some(&before)),
+        )
+        .await?;
         tx.commit().await.map_err(StorageError::from)?;
         Ok(label)
     }
@@ -136,14 +141,14 @@ impl Services {
         target: LabelRef,
         client: &ClientInfo,
     ) -> Result<(), ServiceError> {
-        let owner = self.label_owner(&target.uid).await?;
+        let owner = self.target_of(admin, &target.uid).await?;
         let current = self.stored_label(&owner, &target).await?;
         let tx = self.db.begin().await?;
         storage::labels::delete(&tx, current.id).await?;
         if current.scope == PRIVATE {
             levels::recompute(&tx, owner.id).await?;
         }
-        self.audit_label(&tx, admin, client, "delete", &owner, &current)
+        self.audit_label(&tx, admin, client, "delete", &owner, (&current, None))
             .await?;
         tx.commit().await.map_err(StorageError::from)?;
         Ok(())

@@ -17,7 +17,7 @@ pub struct Metrics {
     pub signups: Daily,
     /// Successful logins (with or without 2FA) per day.
     pub successful_logins: Daily,
-    /// Failed logins (password or 2FA stage) per day.
+    /// Failed logins (wrong password, wrong or reused code) per day.
     pub failed_logins: Daily,
     /// Users whose KYC documents wait for review.
     pub pending_applications: u64,
@@ -27,16 +27,21 @@ const SIGNUPS: Series = Series {
     topic: "account",
     actions: &["signup"],
     result: "succeed",
+    unless_data_contains: None,
 };
 const LOGINS_OK: Series = Series {
     topic: "session",
     actions: &["login", "login::2fa"],
     result: "succeed",
+    unless_data_contains: None,
 };
 const LOGINS_FAILED: Series = Series {
     topic: "session",
     actions: &["login", "login::2fa"],
     result: "failed",
+    // A web client first posts the password alone and is told a code is needed: that
+    // step of a 2FA login is not a failed login.
+    unless_data_contains: Some("OTP code is missing"),
 };
 
 impl Services {

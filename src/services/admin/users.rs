@@ -28,8 +28,10 @@ const MAX_STATE_LEN: usize = 30;
 
 impl Services {
     /// The user an admin targets: 404 `admin.user.doesnt_exist`, 422
-    /// `admin.user.update_himself` for the admin's own account.
-    async fn target_of(&self, admin: &User, uid: &str) -> Result<User, ServiceError> {
+    /// `admin.user.update_himself` for the admin's own account (staff never change
+    /// their own state, role or labels: a compliance officer must not approve their
+    /// own KYC).
+    pub(super) async fn target_of(&self, admin: &User, uid: &str) -> Result<User, ServiceError> {
         let user = storage::users::find_by_uid(self.db.conn(), uid.trim())
             .await?
             .ok_or_else(|| ServiceError::new(ErrorKind::NotFound, "admin.user.doesnt_exist"))?;
@@ -87,12 +89,15 @@ impl Services {
             0
         };
         super::audit(&tx, admin, client, "users", "update", Some(&user.uid), data).await?;
-        tx.commit().await.map_err(StorageError::from)?;
+        // Sessions end before the commit: if the session store fails, nothing is
+        // committed and a retry does it all; a change never lands with its sessions
+        // left alive.
         let sessions = if ends_access {
             self.sessions.delete_all_for_user(&user.uid).await?
         } else {
             0
         };
+        tx.commit().await.map_err(StorageError::from)?;
         tracing::info!(admin.uid = %admin.uid, user.uid = %user.uid, ?attribute,
             api_keys.deactivated = keys, sessions.ended = sessions, "user updated by admin");
         Ok(())
