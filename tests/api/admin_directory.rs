@@ -337,6 +337,17 @@ async fn profile_filters_extended_rows_and_full_info() {
             .await
             .unwrap();
         assert_eq!(r.status(), 201, "[{}]", app.label);
+        let r = crate::resource_documents::upload_valid(
+            &app,
+            &ann_token,
+            &[(
+                "passport.png",
+                crate::resource_documents::png(),
+                "image/png",
+            )],
+        )
+        .await;
+        assert_eq!(r.status(), 201, "[{}]", app.label);
         let uid = app.user("ann@barong.test").await.uid;
         let r = admin(&app, Method::GET, &format!("/users/{uid}"), &token)
             .send()
@@ -368,6 +379,46 @@ async fn profile_filters_extended_rows_and_full_info() {
             ]
         );
         assert_eq!(full["profile"]["country"], "FR");
+        let documents = full["documents"].as_array().unwrap();
+        assert_eq!(
+            (documents.len(), &documents[0]["doc_type"]),
+            (1, &Value::from("Passport"))
+        );
+        let url = documents[0]["upload"]["url"].as_str().unwrap().to_owned();
+        assert!(
+            url.starts_with("/api/v2/admin/users/documents/") && url.ends_with("/upload"),
+            "{url}"
+        );
+        let r = reqwest::Client::new()
+            .get(app.url(&url))
+            .header("Authorization", &token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            200,
+            "[{}] the reviewer download works",
+            app.label
+        );
+        assert_eq!(
+            r.bytes().await.unwrap().to_vec(),
+            crate::resource_documents::png()
+        );
+        // Behind a gateway that rewrote /api/v2/barong/..., the URL keeps the public prefix.
+        let r = admin(&app, Method::GET, &format!("/users/{uid}"), &token)
+            .header(
+                "X-Original-URI",
+                format!("/api/v2/barong/admin/users/{uid}"),
+            )
+            .send()
+            .await
+            .unwrap();
+        let full_via_gateway: Value = r.json().await.unwrap();
+        assert_eq!(
+            full_via_gateway["documents"][0]["upload"]["url"],
+            url.replace("/api/v2/admin/", "/api/v2/barong/admin/")
+        );
         assert_eq!(
             full["phones"],
             serde_json::json!([{"country": "GB", "number": "447418084106", "validated_at": null}])

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, errors, keys};
 
 /// A tiny but well-formed-looking PNG (the signature is what counts).
-fn png() -> Vec<u8> {
+pub(crate) fn png() -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
     bytes.extend((0..200u16).map(|i| (i % 251) as u8));
     bytes
@@ -68,7 +68,7 @@ async fn upload(app: &TestApp, token: &str, form: Form) -> reqwest::Response {
         .unwrap()
 }
 
-async fn upload_valid(
+pub(crate) async fn upload_valid(
     app: &TestApp,
     token: &str,
     files: &[(&str, Vec<u8>, &str)],

@@ -2,6 +2,7 @@
 //! reading users with Barong's filters, pagination and entities.
 
 use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, Uri};
 use axum::response::{Json, Response};
 use serde_json::{Map, Value, json};
 
@@ -10,6 +11,7 @@ use super::user_json;
 use crate::http::error::ApiError;
 use crate::http::pagination::{self, ADMIN_USER, GENERIC, PageKeys, PageRequest};
 use crate::http::params::{Params, Validator};
+use crate::http::resource::documents::{ORIGINAL_PATH_HEADERS, document_json};
 use crate::http::resource::{labels::label_json, phones::phone_json, profiles::profile_json};
 use crate::http::state::HttpState;
 use crate::http::time_format;
@@ -49,18 +51,43 @@ fn with_profile(user: &User, profile: Option<&Profile>) -> Value {
     )
 }
 
-/// Barong's UserWithFullInfo.
-fn full_info_json(info: &UserFullInfo) -> Value {
+/// Where staff download a user's KYC files: the admin download route under the public
+/// prefix the request came through (`/api/v2/barong/...` behind a gateway that rewrote
+/// it, as its original-path header shows; `/api/v2/...` when called directly).
+fn documents_base(headers: &HeaderMap, uri: &Uri) -> String {
+    let own = uri.path();
+    let suffix = own.strip_prefix("/api/v2").unwrap_or(own);
+    let prefix = ORIGINAL_PATH_HEADERS
+        .iter()
+        .filter_map(|name| headers.get(*name)?.to_str().ok())
+        .map(|value| value.split('?').next().unwrap_or_default())
+        .find_map(|original| original.strip_suffix(suffix))
+        .filter(|p| {
+            p.starts_with("/api/")
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_'))
+        })
+        .unwrap_or("/api/v2");
+    format!("{prefix}/admin/users/documents")
+}
+
+/// Barong's UserWithFullInfo; document URLs point at the admin download route.
+fn full_info_json(info: &UserFullInfo, documents_base: &str) -> Value {
     let profile = info.profile.as_ref().map_or(Value::Null, profile_json);
     let labels: Vec<Value> = info.labels.iter().map(label_json).collect();
     let phones: Vec<Value> = info.phones.iter().map(phone_json).collect();
+    let documents: Vec<Value> = info
+        .documents
+        .iter()
+        .map(|d| document_json(d, documents_base))
+        .collect();
     user_with(
         &info.user,
         vec![
             ("profile", profile),
             ("labels", Value::Array(labels)),
             ("phones", Value::Array(phones)),
-            ("documents", Value::Array(Vec::new())),
+            ("documents", Value::Array(documents)),
         ],
     )
 }
@@ -160,6 +187,7 @@ pub async fn pending_documents(
     State(state): State<HttpState>,
     _admin: AdminUser,
     OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
     params: Params,
 ) -> Result<Response, ApiError> {
     let (filter, extended, page) = directory_query(&params, &GENERIC)?;
@@ -169,7 +197,8 @@ pub async fn pending_documents(
         .await?;
     let rows: Vec<Value> = if extended {
         let infos = state.services.full_info_of(users).await?;
-        infos.iter().map(full_info_json).collect()
+        let base = documents_base(&headers, &uri);
+        infos.iter().map(|i| full_info_json(i, &base)).collect()
     } else {
         users.iter().map(user_json).collect()
     };
@@ -184,8 +213,10 @@ pub async fn pending_documents(
 pub async fn get_user(
     State(state): State<HttpState>,
     _admin: AdminUser,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
     Path(uid): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let info = state.services.user_full_info(&uid).await?;
-    Ok(Json(full_info_json(&info)))
+    Ok(Json(full_info_json(&info, &documents_base(&headers, &uri))))
 }

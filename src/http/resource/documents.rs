@@ -25,7 +25,7 @@ const PREFIX: &str = "resource.document";
 /// Headers gateways use for the path before they rewrote it (`/api/v2/barong/...` to
 /// `/api/v2/...`): Envoy's `prefix_rewrite`, Traefik's `replacePathRegex`, and the
 /// header our nginx example sets.
-const ORIGINAL_PATH_HEADERS: [&str; 3] =
+pub(crate) const ORIGINAL_PATH_HEADERS: [&str; 3] =
     ["x-envoy-original-path", "x-replaced-path", "x-original-uri"];
 
 /// A plain absolute path of the list itself; anything else (another route, a
@@ -51,7 +51,7 @@ fn list_path(headers: &HeaderMap, uri: &axum::http::Uri) -> String {
 }
 
 /// Barong's Document entity with our download URL.
-fn document_json(document: &Document, base: &str) -> Value {
+pub(crate) fn document_json(document: &Document, base: &str) -> Value {
     let metadata = document
         .metadata
         .as_deref()

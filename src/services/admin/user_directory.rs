@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use crate::services::{ServiceError, Services};
 use crate::storage::{
-    self, labels::Label, phones::Phone, profiles::Profile, user_search::UserFilter, users::User,
+    self, documents::Document, labels::Label, phones::Phone, profiles::Profile,
+    user_search::UserFilter, users::User,
 };
 
 /// Everything staff see about one user (Barong's UserWithFullInfo).
@@ -19,6 +20,8 @@ pub struct UserFullInfo {
     pub labels: Vec<Label>,
     /// Phones, verified or not, oldest first.
     pub phones: Vec<Phone>,
+    /// KYC documents, oldest first.
+    pub documents: Vec<Document>,
 }
 
 impl Services {
@@ -70,11 +73,13 @@ impl Services {
         let profile = storage::profiles::find_for_user(conn, user.id).await?;
         let labels = storage::labels::list_for_user(conn, user.id).await?;
         let phones = storage::phones::list_for_user(conn, user.id).await?;
+        let documents = storage::documents::list_for_user(conn, user.id).await?;
         Ok(UserFullInfo {
             user,
             profile,
             labels,
             phones,
+            documents,
         })
     }
 
