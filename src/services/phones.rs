@@ -14,6 +14,12 @@ use crate::services::{ErrorKind, ServiceError, Services, levels};
 use crate::storage::phones::{CodeState, NewPhone, Phone};
 use crate::storage::{self, NUMBER_TAKEN, StorageError, users::User};
 
+/// Numbers one user may add per 24 hours without verifying them: each is a number
+/// barong texts on request, so without a cap one account could make barong text any
+/// number of phones (SMS pumping). A rolling window, so a user who mistyped is never
+/// locked out for good.
+const MAX_NEW_UNVERIFIED_PER_DAY: u64 = 3;
+
 fn key(kind: ErrorKind, key: &str) -> ServiceError {
     ServiceError::new(kind, key)
 }
@@ -113,6 +119,15 @@ impl Services {
             .is_some()
         {
             return Err(key(ErrorKind::BadRequest, "resource.phone.exists"));
+        }
+        let day_ago = storage::now() - chrono::TimeDelta::days(1);
+        if storage::phones::count_unverified_since(conn, user.id, day_ago).await?
+            >= MAX_NEW_UNVERIFIED_PER_DAY
+        {
+            return Err(key(
+                ErrorKind::BadRequest,
+                "resource.phone.too_many_unverified",
+            ));
         }
         let (code, state) = self.new_code()?;
         let new = NewPhone {

@@ -41,8 +41,8 @@ impl From<object_store::Error> for FileStoreError {
     }
 }
 
-/// Connection settings of an S3-compatible bucket.
-#[derive(Debug, Clone, Default)]
+/// Connection settings of an S3-compatible bucket (`Debug` hides the secret key).
+#[derive(Clone, Default)]
 pub struct S3Settings {
     /// Bucket name.
     pub bucket: String,
@@ -57,6 +57,22 @@ pub struct S3Settings {
     /// Path-style requests (`endpoint/bucket/key`), as MinIO and Ceph expect; false:
     /// virtual-hosted style (`bucket.endpoint/key`).
     pub path_style: bool,
+}
+
+impl std::fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Settings")
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field("path_style", &self.path_style)
+            .finish()
+    }
 }
 
 /// Where KYC files are kept.

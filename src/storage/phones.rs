@@ -46,6 +46,21 @@ pub async fn list_for_user(conn: &impl Conn, user_id: i64) -> Result<Vec<Phone>,
         .await?)
 }
 
+/// How many phones the user added since `since` that are still unverified.
+pub async fn count_unverified_since(
+    conn: &impl Conn,
+    user_id: i64,
+    since: chrono::NaiveDateTime,
+) -> Result<u64, StorageError> {
+    use sea_orm::PaginatorTrait;
+    Ok(Phones::find()
+        .filter(phones::Column::UserId.eq(user_id))
+        .filter(phones::Column::ValidatedAt.is_null())
+        .filter(phones::Column::CreatedAt.gte(since))
+        .count(conn)
+        .await?)
+}
+
 /// The user's phone with this number (the newest, should an import hold two).
 pub async fn find_for_user(
     conn: &impl Conn,
@@ -204,9 +219,13 @@ pub async fn count_attempt(
 
 /// Erases the code `sealed` (its attempts are used up): only a new code can verify.
 pub async fn burn_code(conn: &impl Conn, id: i64, sealed: &str) -> Result<(), StorageError> {
+    // `code_sent_at` stays: the resend throttle still counts from the burnt code's
+    // sending, or burning five guesses would buy an immediate new code.
     let mut update = Phones::update_many();
     for (column, value) in code_columns(None) {
-        update = update.col_expr(column, value);
+        if !matches!(column, phones::Column::CodeSentAt) {
+            update = update.col_expr(column, value);
+        }
     }
     update
         .filter(phones::Column::Id.eq(id))

@@ -258,6 +258,7 @@ type Case<'a> = (
 #[tokio::test]
 async fn bad_input_gets_barong_keys_and_writes_nothing() {
     let app = TestApp::spawn().await;
+    let huge_metadata = format!(r#"{{"note":"{}"}}"#, "x".repeat(16 * 1024));
     let email = "bad@barong.test";
     let token = user_token(&app, email).await;
     let good = [("p.png", png(), "image/png")];
@@ -364,6 +365,17 @@ async fn bad_input_gets_barong_keys_and_writes_nothing() {
             good.to_vec(),
             422,
             vec!["resource.document.invalid_metadata"],
+        ),
+        (
+            vec![
+                ("doc_type", "Passport"),
+                ("doc_number", "1"),
+                ("doc_expire", &expire),
+                ("metadata", &huge_metadata),
+            ],
+            good.to_vec(),
+            422,
+            vec!["metadata.too_long"],
         ),
         (
             // A text file named .jpg and claimed as image/jpeg, beside a good file:

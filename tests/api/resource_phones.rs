@@ -385,7 +385,7 @@ async fn duplicates_and_numbers_verified_by_another_user() {
 
 #[tokio::test]
 async fn wrong_codes_count_and_burn_the_code_after_five() {
-    for app in each_backend_with(&[("BARONG_PHONE_CODE_RESEND_SECS", "1")]).await {
+    for app in each_backend_with(&[("BARONG_PHONE_CODE_RESEND_SECS", "3")]).await {
         let l = app.label.clone();
         let token = user(&app, "guess@barong.test").await;
         let invalid = ["resource.phone.verification_invalid"];
@@ -432,7 +432,11 @@ async fn wrong_codes_count_and_burn_the_code_after_five() {
             &l,
         )
         .await;
-        tokio::time::sleep(Duration::from_millis(2100)).await;
+        // Burning does not restart the resend window: no new code at once, or five
+        // guesses per code would cost an attacker nothing.
+        let throttled = ["resource.phone.code_throttled"];
+        expect(resend(&app, &token, NUMBER).await, 429, &throttled, &l).await;
+        tokio::time::sleep(Duration::from_millis(3100)).await;
         assert_eq!(resend(&app, &token, NUMBER).await.status(), 201, "[{l}]");
         let fresh = last_code(&app, DIGITS);
         assert_eq!(texts_to(&app, DIGITS).len(), 2, "[{l}]");
@@ -666,4 +670,50 @@ async fn twilio_gets_a_form_with_basic_auth_and_failures_write_nothing() {
     assert_eq!(add(&app, &token, OTHER).await.status(), 201);
     assert_eq!(form_value(&twilio.last(), "To"), "+14155552671");
     assert_eq!(verify(&app, &token, NUMBER, &code).await.status(), 201);
+}
+
+#[tokio::test]
+async fn at_most_three_unverified_numbers_a_day() {
+    for app in TestApp::each_backend().await {
+        let l = app.label.clone();
+        let token = user(&app, "pump@barong.test").await;
+        for number in [NUMBER, OTHER, "+33 6 12 34 56 78"] {
+            assert_eq!(
+                add(&app, &token, number).await.status(),
+                201,
+                "[{l}] {number}"
+            );
+        }
+        let too_many = ["resource.phone.too_many_unverified"];
+        expect(
+            add(&app, &token, "+49 151 23456789").await,
+            400,
+            &too_many,
+            &l,
+        )
+        .await;
+        assert_eq!(
+            list(&app, &token).await.as_array().unwrap().len(),
+            3,
+            "[{l}] nothing stored"
+        );
+        // A day later the window has moved on.
+        let user_id = app.user("pump@barong.test").await.id;
+        let day_ago = chrono::Utc::now().naive_utc() - chrono::TimeDelta::hours(25);
+        {
+            use barong::storage::entities::phones;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+            phones::Entity::update_many()
+                .col_expr(phones::Column::CreatedAt, Expr::value(day_ago))
+                .filter(phones::Column::UserId.eq(user_id))
+                .exec(app.services.db.conn())
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            add(&app, &token, "+49 151 23456789").await.status(),
+            201,
+            "[{l}]"
+        );
+    }
 }

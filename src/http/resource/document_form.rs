@@ -75,7 +75,13 @@ pub async fn read(mut multipart: Multipart, limits: FormLimits) -> Result<Docume
                     "resource.documents.limit_will_be_reached",
                 ));
             }
-            let file_name = field.file_name().unwrap_or_default().to_owned();
+            // Kept for the reviewer's information only; bounded to the column's 255.
+            let file_name: String = field
+                .file_name()
+                .unwrap_or_default()
+                .chars()
+                .take(255)
+                .collect();
             let bytes = read_capped(&mut field, limits.file_max).await?;
             files.push(UploadedFile {
                 file_name,

@@ -22,6 +22,9 @@ use crate::storage::documents::Document;
 
 const PREFIX: &str = "resource.document";
 
+/// Largest stored `metadata` (serialised JSON).
+const MAX_METADATA_BYTES: usize = 16 * 1024;
+
 /// Headers gateways use for the path before they rewrote it (`/api/v2/barong/...` to
 /// `/api/v2/...`): Envoy's `prefix_rewrite`, Traefik's `replacePathRegex`, and the
 /// header our nginx example sets.
@@ -93,7 +96,7 @@ pub async fn list_documents(
               (status = 400, description = "`resource.documents.limit_reached`, `.limit_will_be_reached`, `doc_type.inclusion`, `doc_number.invalid`, `doc_number.too_long`, `doc_expire.invalid`, `upload.blank`, `upload.invalid_type`"),
               (status = 413, description = "`request.payload_too_large`"),
               (status = 415, description = "`request.unsupported_media_type` (not multipart)"),
-              (status = 422, description = "`resource.document.missing_doc_type` and the other parameter keys, `resource.documents.expire_not_a_date`, `.invalid_format`, `.already_expired`, `resource.document.invalid_metadata`"),
+              (status = 422, description = "`resource.document.missing_doc_type` and the other parameter keys, `resource.documents.expire_not_a_date`, `.invalid_format`, `.already_expired`, `resource.document.invalid_metadata`, `metadata.too_long`"),
               (status = 503, description = "`resource.documents.storage_unavailable`")))]
 pub async fn create_documents(
     State(state): State<HttpState>,
@@ -138,7 +141,14 @@ pub async fn create_documents(
     };
     let metadata = match metadata.filter(|m| !m.trim().is_empty()) {
         Some(raw) => match parse_metadata(&raw) {
-            Some(map) => Some(Value::Object(map).to_string()),
+            // Bounded like a profile's metadata: the column is a TEXT (64 KiB on MySQL).
+            Some(map) => {
+                let text = Value::Object(map).to_string();
+                if text.len() > MAX_METADATA_BYTES {
+                    errors.push("metadata.too_long".to_owned());
+                }
+                Some(text)
+            }
             None => {
                 errors.push(format!("{PREFIX}.invalid_metadata"));
                 None
