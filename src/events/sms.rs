@@ -62,9 +62,16 @@ impl SmsSender {
     /// The provider named by `sms_provider`; the log sender writes into `<data dir>/sms`.
     pub fn from_config(config: &Config) -> Result<Self, SmsError> {
         match config.sms_provider {
-            SmsProvider::Log => Ok(Self::Log {
-                dir: config.data_dir.join("sms"),
-            }),
+            SmsProvider::Log => {
+                // The development default: say so at every start, since in production
+                // it would put every verification code in the log.
+                tracing::warn!(
+                    "SMS provider is `log`: verification codes go to the log and to <data dir>/sms; set BARONG_SMS_PROVIDER=twilio in production"
+                );
+                Ok(Self::Log {
+                    dir: config.data_dir.join("sms"),
+                })
+            }
             SmsProvider::Twilio => {
                 let missing = || SmsError::Config("Twilio credentials are missing".to_owned());
                 let account_sid = config.twilio_account_sid.clone().ok_or_else(missing)?;
