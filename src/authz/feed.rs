@@ -55,7 +55,10 @@ pub(super) fn spawn(authz: Authorizer, mut head: i64) {
                 tracing::error!(error = %e, "permission table not reloaded");
             }
             if rounds.is_multiple_of(PRUNE_EVERY) {
+                // Housekeeping rides on this loop, which every instance runs anyway: old
+                // feed notices, and spent one-time tokens that can no longer verify.
                 let _ = storage::invalidations::prune(db.conn(), chrono::Duration::hours(1)).await;
+                let _ = storage::utilized_tokens::prune_expired(db.conn()).await;
             }
         }
     });

@@ -137,3 +137,36 @@ async fn seeding_is_idempotent() {
         assert_eq!(app.login("admin@barong.test").await.status(), 201);
     }
 }
+
+#[tokio::test]
+async fn housekeeping_prunes_only_expired_spent_tokens() {
+    for app in TestApp::each_backend().await {
+        let conn = app.services.db.conn();
+        let hour = chrono::Duration::hours(1);
+        let now = chrono::Utc::now().naive_utc();
+        assert!(
+            storage::utilized_tokens::spend(conn, "old", now - hour)
+                .await
+                .unwrap()
+        );
+        assert!(
+            storage::utilized_tokens::spend(conn, "live", now + hour)
+                .await
+                .unwrap()
+        );
+        let pruned = storage::utilized_tokens::prune_expired(conn).await.unwrap();
+        assert_eq!(pruned, 1, "[{}]", app.label);
+        assert!(
+            !storage::utilized_tokens::is_spent(conn, "old")
+                .await
+                .unwrap()
+        );
+        assert!(
+            storage::utilized_tokens::is_spent(conn, "live")
+                .await
+                .unwrap(),
+            "[{}] a token that can still verify stays spent",
+            app.label
+        );
+    }
+}
