@@ -34,3 +34,4 @@ mod resource_sessions;
 mod storage_backends;
 mod totp_ref;
 mod two_factor_journey;
+mod weak_points;
