@@ -69,6 +69,8 @@ async fn main() {
             algorithm: "HS256".into(),
             scope: "[]".into(),
             secret_encrypted: sealed,
+            allowed_ips: None,
+            expires_at: None,
         },
     )
     .await

@@ -129,6 +129,8 @@ async fn main() -> anyhow::Result<()> {
             algorithm: "HS256".to_owned(),
             scope: "[]".to_owned(),
             secret_encrypted: sealed,
+            allowed_ips: None,
+            expires_at: None,
         },
     )
     .await?;

@@ -26,6 +26,7 @@ mod m20261204_000001_create_otp_recovery_codes;
 mod m20261205_000004_add_documents_file_name;
 mod m20261205_000005_phone_codes;
 mod m20261205_000900_admin_search_indexes;
+mod m20261205_000910_apikey_limits;
 
 /// The ordered list of migrations; `barong migrate` and `barong serve` apply it.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000004_add_documents_file_name::Migration),
             Box::new(m20261205_000005_phone_codes::Migration),
             Box::new(m20261205_000900_admin_search_indexes::Migration),
+            Box::new(m20261205_000910_apikey_limits::Migration),
         ]
     }
 }

@@ -29,6 +29,10 @@ pub enum DenyReason {
     InvalidCsrfToken,
     /// The path cannot be normalised (bad encoding, `..` above the root) (ours).
     InvalidPath,
+    /// The API key's `expires_at` has passed (ours).
+    ApiKeyExpired,
+    /// The request comes from an address outside the key's allow-list (ours).
+    ApiKeyIpNotAllowed,
 }
 
 /// gRPC status codes used in `CheckResponse.status`.
@@ -62,6 +66,8 @@ impl DenyReason {
             Self::InvalidNonce => ("authz.invalid_nonce", 401, UNAUTHENTICATED),
             Self::InvalidCsrfToken => ("authz.invalid_csrf_token", 403, PERMISSION_DENIED),
             Self::InvalidPath => ("authz.invalid_path", 400, INVALID_ARGUMENT),
+            Self::ApiKeyExpired => ("authz.apikey_expired", 401, UNAUTHENTICATED),
+            Self::ApiKeyIpNotAllowed => ("authz.apikey_ip_not_allowed", 401, PERMISSION_DENIED),
         }
     }
 

@@ -246,6 +246,15 @@ impl Authorizer {
         if key.state != "active" {
             return Ok(Err(DenyReason::ApiKeyNotActive));
         }
+        if key
+            .expires_at
+            .is_some_and(|at| at <= chrono::Utc::now().naive_utc())
+        {
+            return Ok(Err(DenyReason::ApiKeyExpired));
+        }
+        if !crate::domain::api_key_limits::allows(&key.allowed_ips, &req.client_ip) {
+            return Ok(Err(DenyReason::ApiKeyIpNotAllowed));
+        }
         let Some(owner) = self.user(&key.owner_uid).await? else {
             return Ok(Err(DenyReason::InvalidSession));
         };

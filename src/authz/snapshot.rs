@@ -61,17 +61,25 @@ pub struct KeySnapshot {
     pub state: String,
     /// HMAC secret.
     pub secret: String,
+    /// Addresses it may be used from (empty: any).
+    pub allowed_ips: Vec<ipnet::IpNet>,
+    /// When it stops working.
+    pub expires_at: Option<chrono::NaiveDateTime>,
 }
 
 impl KeySnapshot {
     /// Builds a snapshot from a row, its decrypted secret and its owner.
     pub fn new(key: ApiKey, secret: String, owner_uid: String) -> Self {
+        let allowed_ips =
+            crate::domain::api_key_limits::stored_allowed_ips(key.allowed_ips.as_deref());
         Self {
             kid: key.kid,
             owner_uid,
             algorithm: key.algorithm,
             state: key.state,
             secret,
+            allowed_ips,
+            expires_at: key.expires_at,
         }
     }
 }

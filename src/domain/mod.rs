@@ -3,6 +3,7 @@
 //! from a parsing function. Imports: nothing of ours.
 
 pub mod activity;
+pub mod api_key_limits;
 pub mod client;
 pub mod client_ip;
 pub mod document;

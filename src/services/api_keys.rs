@@ -21,6 +21,10 @@ pub struct NewKeyInput {
     pub algorithm: String,
     /// Comma-separated scopes, if sent.
     pub scope: Option<String>,
+    /// Allowed IPs or CIDR blocks, if sent.
+    pub allowed_ips: Option<String>,
+    /// Expiry (unix seconds or RFC 3339), if sent.
+    pub expires_at: Option<String>,
     /// TOTP code.
     pub totp_code: String,
 }
@@ -33,8 +37,45 @@ pub struct KeyChange {
     pub scope: Option<String>,
     /// New state.
     pub state: Option<String>,
+    /// New allow-list (empty: no restriction).
+    pub allowed_ips: Option<String>,
+    /// New expiry (empty: none).
+    pub expires_at: Option<String>,
     /// TOTP code.
     pub totp_code: String,
+}
+
+/// Checked limits: `None` = not sent, `Some(None)` = cleared.
+type Limits = (
+    Option<Option<String>>,
+    Option<Option<chrono::NaiveDateTime>>,
+);
+
+/// Validates the optional allow-list and expiry before the 2FA code is spent.
+fn checked_limits(
+    allowed_ips: Option<&str>,
+    expires_at: Option<&str>,
+) -> Result<Limits, ServiceError> {
+    use crate::domain::api_key_limits::{format_allowed_ips, parse_allowed_ips, parse_expires_at};
+    let mut errors = Vec::new();
+    let ips = allowed_ips.map(|raw| match parse_allowed_ips(raw) {
+        Some(nets) => format_allowed_ips(&nets),
+        None => {
+            errors.push("resource.apikey.invalid_allowed_ips".to_owned());
+            None
+        }
+    });
+    let expiry = expires_at.map(|raw| {
+        parse_expires_at(raw, crate::storage::now()).unwrap_or_else(|| {
+            errors.push("resource.apikey.invalid_expires_at".to_owned());
+            None
+        })
+    });
+    if errors.is_empty() {
+        Ok((ips, expiry))
+    } else {
+        Err(ServiceError::validation(errors))
+    }
 }
 
 /// A created key with its secret, shown this once.
@@ -122,6 +163,8 @@ impl Services {
                 "algorithm.inclusion".to_owned(),
             ]));
         }
+        let (allowed_ips, expires_at) =
+            checked_limits(input.allowed_ips.as_deref(), input.expires_at.as_deref())?;
         self.api_key_gate(user, &input.totp_code).await?;
         let secret = crate::crypto::random::hex_token(16);
         let sealed = self.secrets.seal(secret.as_bytes()).map_err(|e| {
@@ -134,6 +177,8 @@ impl Services {
             algorithm: input.algorithm,
             scope: scope_json(&parse_scope(input.scope.as_deref())),
             secret_encrypted: sealed,
+            allowed_ips: allowed_ips.flatten(),
+            expires_at: expires_at.flatten(),
         };
         let tx = self.db.begin().await?;
         let key = storage::apikeys::insert(&tx, new).await?;
@@ -142,7 +187,7 @@ impl Services {
         Ok(CreatedKey { key, secret })
     }
 
-    /// Changes a key's scope and/or state.
+    /// Changes a key's scope, state, allow-list or expiry (what is sent).
     pub async fn update_api_key(
         &self,
         user: &User,
@@ -154,6 +199,8 @@ impl Services {
         {
             return Err(ServiceError::validation(vec!["state.inclusion".to_owned()]));
         }
+        let (allowed_ips, expires_at) =
+            checked_limits(change.allowed_ips.as_deref(), change.expires_at.as_deref())?;
         self.api_key_gate(user, &change.totp_code).await?;
         let conn = self.db.conn();
         let key = storage::apikeys::find_for_user(conn, user.id, kid)
@@ -164,7 +211,13 @@ impl Services {
             .as_deref()
             .map(|s| scope_json(&parse_scope(Some(s))));
         let tx = self.db.begin().await?;
-        storage::apikeys::update(&tx, key.id, &key.kid, scope, change.state).await?;
+        let update = storage::apikeys::KeyUpdate {
+            scope,
+            state: change.state,
+            allowed_ips,
+            expires_at,
+        };
+        storage::apikeys::update(&tx, key.id, &key.kid, update).await?;
         tx.commit().await.map_err(storage::StorageError::from)?;
         storage::apikeys::find_for_user(conn, user.id, kid)
             .await?

@@ -21,6 +21,10 @@ pub struct NewApiKey {
     pub scope: String,
     /// Sealed secret.
     pub secret_encrypted: String,
+    /// Allowed addresses (stored form), if restricted.
+    pub allowed_ips: Option<String>,
+    /// End of validity, if any.
+    pub expires_at: Option<chrono::NaiveDateTime>,
 }
 
 /// Inserts an active key.
@@ -33,6 +37,8 @@ pub async fn insert(conn: &impl Conn, new: NewApiKey) -> Result<ApiKey, StorageE
         scope: Set(Some(new.scope)),
         state: Set("active".to_owned()),
         secret_encrypted: Set(Some(new.secret_encrypted)),
+        allowed_ips: Set(new.allowed_ips),
+        expires_at: Set(new.expires_at),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
@@ -94,22 +100,40 @@ pub async fn page_for_user(
     Ok((rows, total))
 }
 
-/// Changes the scope (a JSON array) and/or the state of a key; `None` leaves a column as
-/// it is.
+/// What `PATCH api_keys/{kid}` changes; `None` leaves a column as it is, `Some(None)`
+/// clears a nullable one.
+#[derive(Debug, Clone, Default)]
+pub struct KeyUpdate {
+    /// Scope (a JSON array).
+    pub scope: Option<String>,
+    /// State.
+    pub state: Option<String>,
+    /// Allowed addresses (stored form).
+    pub allowed_ips: Option<Option<String>>,
+    /// End of validity.
+    pub expires_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+/// Applies a [`KeyUpdate`] and tells every instance's edge.
 pub async fn update(
     conn: &impl Conn,
     id: i64,
     kid: &str,
-    scope: Option<String>,
-    state: Option<String>,
+    change: KeyUpdate,
 ) -> Result<(), StorageError> {
     let mut update =
         Apikeys::update_many().col_expr(apikeys::Column::UpdatedAt, Expr::value(now()));
-    if let Some(scope) = scope {
+    if let Some(scope) = change.scope {
         update = update.col_expr(apikeys::Column::Scope, Expr::value(scope));
     }
-    if let Some(state) = state {
+    if let Some(state) = change.state {
         update = update.col_expr(apikeys::Column::State, Expr::value(state));
+    }
+    if let Some(ips) = change.allowed_ips {
+        update = update.col_expr(apikeys::Column::AllowedIps, Expr::value(ips));
+    }
+    if let Some(at) = change.expires_at {
+        update = update.col_expr(apikeys::Column::ExpiresAt, Expr::value(at));
     }
     update.filter(apikeys::Column::Id.eq(id)).exec(conn).await?;
     invalidations::publish(conn, invalidations::APIKEY, kid).await

@@ -198,6 +198,8 @@ pub async fn api_key(app: &TestApp, email: &str, kid: &str, state: &str) -> (Str
         algorithm: "HS256".to_owned(),
         scope: "[]".to_owned(),
         secret_encrypted: sealed,
+        allowed_ips: None,
+        expires_at: None,
     };
     barong::storage::apikeys::insert(app.services.db.conn(), new)
         .await

@@ -11,6 +11,7 @@ mod admin_labels;
 mod admin_permissions;
 mod admin_support;
 mod admin_users;
+mod api_key_limits;
 mod authz_parity;
 mod captcha;
 mod cli;

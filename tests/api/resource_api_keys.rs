@@ -72,7 +72,9 @@ async fn create_list_update_delete_through_the_edge() {
                 "state",
                 "secret",
                 "created_at",
-                "updated_at"
+                "updated_at",
+                "allowed_ips",
+                "expires_at"
             ]
         );
         assert!(created["created_at"].as_str().unwrap().ends_with('Z'));

@@ -35,6 +35,13 @@ fn key_json(key: &ApiKey, secret: Option<&str>) -> Value {
             "updated_at".to_owned(),
             json!(time_format::entity(key.updated_at)),
         );
+        let ips = crate::domain::api_key_limits::stored_allowed_ips(key.allowed_ips.as_deref());
+        let ips: Vec<String> = ips.iter().map(ToString::to_string).collect();
+        map.insert("allowed_ips".to_owned(), json!(ips));
+        map.insert(
+            "expires_at".to_owned(),
+            json!(key.expires_at.map(time_format::entity)),
+        );
     }
     body
 }
@@ -64,10 +71,13 @@ pub async fn list_api_keys(
 /// Creates a key: `algorithm` (HS256, HS384, HS512), optional `scope`, `totp_code`.
 #[utoipa::path(post, path = "/api/v2/resource/api_keys", tag = "resource",
     params(("algorithm" = String, Query), ("kid" = Option<String>, Query),
-           ("scope" = Option<String>, Query), ("totp_code" = String, Query)),
+           ("scope" = Option<String>, Query),
+           ("allowed_ips" = Option<String>, Query, description = "IPs or CIDR blocks, comma-separated; the key works only from these"),
+           ("expires_at" = Option<String>, Query, description = "unix seconds or RFC 3339, in the future; the key stops working then"),
+           ("totp_code" = String, Query)),
     responses((status = 201, description = "APIKey entity with `secret`, shown this once"),
               (status = 400, description = "`resource.api_key.2fa_disabled`"),
-              (status = 422, description = "Validation errors, `resource.api_key.invalid_totp`, `algorithm.inclusion`")))]
+              (status = 422, description = "Validation errors, `resource.api_key.invalid_totp`, `algorithm.inclusion`, `resource.apikey.invalid_allowed_ips`, `resource.apikey.invalid_expires_at`")))]
 pub async fn create_api_key(
     State(state): State<HttpState>,
     Account(user): Account,
@@ -77,11 +87,15 @@ pub async fn create_api_key(
     let algorithm = v.required("algorithm");
     v.optional_non_blank("kid");
     let scope = v.optional_non_blank("scope");
+    let allowed_ips = v.optional("allowed_ips");
+    let expires_at = v.optional("expires_at");
     let totp_code = v.required_with("totp_code", "resource.api_key.missing_totp");
     v.finish()?;
     let input = NewKeyInput {
         algorithm,
         scope,
+        allowed_ips,
+        expires_at,
         totp_code,
     };
     let created = state.services.create_api_key(&user, input).await?;
@@ -95,11 +109,14 @@ pub async fn create_api_key(
 /// omitted field is left unchanged.
 #[utoipa::path(patch, path = "/api/v2/resource/api_keys/{kid}", tag = "resource",
     params(("kid" = String, Path), ("scope" = Option<String>, Query),
-           ("state" = Option<String>, Query), ("totp_code" = String, Query)),
+           ("state" = Option<String>, Query),
+           ("allowed_ips" = Option<String>, Query, description = "new allow-list; empty clears it"),
+           ("expires_at" = Option<String>, Query, description = "new expiry; empty clears it"),
+           ("totp_code" = String, Query)),
     responses((status = 200, description = "APIKey entity"),
               (status = 400, description = "`resource.api_key.2fa_disabled`"),
               (status = 404, description = "`record.not_found`"),
-              (status = 422, description = "Validation errors, `resource.api_key.invalid_totp`, `state.inclusion`")))]
+              (status = 422, description = "Validation errors, `resource.api_key.invalid_totp`, `state.inclusion`, `resource.apikey.invalid_allowed_ips`, `resource.apikey.invalid_expires_at`")))]
 pub async fn update_api_key(
     State(state): State<HttpState>,
     Account(user): Account,
@@ -109,11 +126,15 @@ pub async fn update_api_key(
     let mut v = Validator::new(&params, PREFIX);
     let scope = v.optional_non_blank("scope");
     let new_state = v.optional_non_blank("state");
+    let allowed_ips = v.optional("allowed_ips");
+    let expires_at = v.optional("expires_at");
     let totp_code = v.required("totp_code");
     v.finish()?;
     let change = KeyChange {
         scope,
         state: new_state,
+        allowed_ips,
+        expires_at,
         totp_code,
     };
     let key = state.services.update_api_key(&user, &kid, change).await?;

@@ -25,6 +25,10 @@ pub struct Model {
     pub created_at: DateTime,
     /// Last update (UTC).
     pub updated_at: DateTime,
+    /// Addresses the key may be used from: comma-separated CIDR blocks (ours).
+    pub allowed_ips: Option<String>,
+    /// When the key stops working (ours).
+    pub expires_at: Option<DateTime>,
 }
 
 /// No declared relations.
