@@ -69,6 +69,15 @@ impl<S: Send + Sync> FromRequest<S> for Params {
     }
 }
 
+/// A unix time in whole seconds, as the admin API's `from`/`to` take it.
+pub(crate) fn unix_seconds(raw: &str) -> Option<chrono::NaiveDateTime> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|t| t.naive_utc())
+}
+
 /// Collects validation errors for one endpoint, in declaration order.
 pub struct Validator<'a> {
     params: &'a Params,
@@ -172,15 +181,17 @@ impl<'a> Validator<'a> {
         self.errors.push(key.to_owned());
     }
 
+    /// Optional search filter: trimmed; absent or blank is `None` (filters nothing).
+    pub fn filter(&mut self, name: &str) -> Option<String> {
+        self.optional(name)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    }
+
     /// Optional unix time in seconds; not an integer: `key`.
     pub fn unix_time(&mut self, name: &str, key: &str) -> Option<chrono::NaiveDateTime> {
         let raw = self.optional(name)?;
-        let parsed = raw
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-            .map(|t| t.naive_utc());
+        let parsed = unix_seconds(&raw);
         if parsed.is_none() {
             self.errors.push(key.to_owned());
         }

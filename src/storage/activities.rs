@@ -98,17 +98,10 @@ pub async fn page_for_user(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<Activity>, u64), StorageError> {
-    use sea_orm::{PaginatorTrait, QuerySelect};
     let mut query = Activities::find().filter(activities::Column::UserId.eq(user_id));
     if let Some(topic) = topic {
         query = query.filter(activities::Column::Topic.eq(topic));
     }
-    let total = query.clone().count(conn).await?;
-    let rows = query
-        .order_by_desc(activities::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    let newest_first = |q: sea_orm::Select<Activities>| q.order_by_desc(activities::Column::Id);
+    super::counted_page(conn, query, newest_first, offset, limit).await
 }

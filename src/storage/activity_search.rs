@@ -3,12 +3,11 @@
 //! the order is total. (Offset pages of a log that grows at the top shift while one
 //! reads them; `to` pins a walk to a fixed end.)
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use super::activities::Activity;
 use super::entities::activities::{self, Entity as Activities};
 use super::{Conn, StorageError};
-
-pub use activities::Model as Activity;
 
 /// What an admin searches for; `None` fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -55,13 +54,9 @@ pub async fn page(
     if let Some(to) = filter.to {
         query = query.filter(activities::Column::CreatedAt.lt(super::after_second(to)));
     }
-    let total = query.clone().count(conn).await?;
-    let rows = query
-        .order_by_desc(activities::Column::CreatedAt)
-        .order_by_desc(activities::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    let newest_first = |q: sea_orm::Select<Activities>| {
+        q.order_by_desc(activities::Column::CreatedAt)
+            .order_by_desc(activities::Column::Id)
+    };
+    super::counted_page(conn, query, newest_first, offset, limit).await
 }

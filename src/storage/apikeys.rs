@@ -88,16 +88,10 @@ pub async fn page_for_user(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<ApiKey>, u64), StorageError> {
-    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    use sea_orm::QueryOrder;
     let query = Apikeys::find().filter(apikeys::Column::UserId.eq(user_id));
-    let total = query.clone().count(conn).await?;
-    let rows = query
-        .order_by_asc(apikeys::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    let by_id = |q: sea_orm::Select<Apikeys>| q.order_by_asc(apikeys::Column::Id);
+    super::counted_page(conn, query, by_id, offset, limit).await
 }
 
 /// What `PATCH api_keys/{kid}` changes; `None` leaves a column as it is, `Some(None)`

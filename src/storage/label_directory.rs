@@ -1,7 +1,7 @@
 //! Labels across users, for staff: who carries a given label, and how many users carry
 //! each private label value (the KYC and verification dashboard).
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entities::labels::{self, Entity as Labels};
 use super::entities::users::{self, Entity as Users};
@@ -23,14 +23,8 @@ pub async fn users_with(
         .and_where(labels::Column::Value.eq(value))
         .to_owned();
     let query = Users::find().filter(users::Column::Id.in_subquery(holders));
-    let total = query.clone().count(conn).await?;
-    let rows = query
-        .order_by_asc(users::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    let by_id = |q: sea_orm::Select<Users>| q.order_by_asc(users::Column::Id);
+    super::counted_page(conn, query, by_id, offset, limit).await
 }
 
 /// `(key, value, users)` for every private label pair, ordered by key then value.

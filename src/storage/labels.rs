@@ -15,31 +15,9 @@ pub async fn upsert(
     value: &str,
     scope: &str,
 ) -> Result<Label, StorageError> {
-    let existing = Labels::find()
-        .filter(labels::Column::UserId.eq(user_id))
-        .filter(labels::Column::Key.eq(key))
-        .filter(labels::Column::Scope.eq(scope))
-        .one(conn)
-        .await?;
-    let at = now();
-    match existing {
-        Some(row) => {
-            let mut active: labels::ActiveModel = row.into();
-            active.value = Set(value.to_owned());
-            active.updated_at = Set(at);
-            Ok(active.update(conn).await?)
-        }
-        None => Ok(labels::ActiveModel {
-            user_id: Set(user_id),
-            key: Set(key.to_owned()),
-            value: Set(value.to_owned()),
-            scope: Set(scope.to_owned()),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-        .insert(conn)
-        .await?),
+    match find(conn, user_id, key, scope).await? {
+        Some(row) => set_value(conn, row, value).await,
+        None => insert(conn, user_id, key, value, scope).await,
     }
 }
 

@@ -44,6 +44,29 @@ pub(crate) fn after_second(to: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
     to + chrono::TimeDelta::seconds(1)
 }
 
+/// One page of a filtered query, ordered by `order`, and the total of all its pages:
+/// the shape of every paginated list (the count runs on the unordered query).
+pub(crate) async fn counted_page<E>(
+    conn: &impl Conn,
+    filtered: sea_orm::Select<E>,
+    order: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<E::Model>, u64), StorageError>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Send + Sync,
+{
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let total = filtered.clone().count(conn).await?;
+    let rows = order(filtered)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    Ok((rows, total))
+}
+
 /// A pool of connections to the configured database.
 #[derive(Clone)]
 pub struct Database {

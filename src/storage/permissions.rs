@@ -38,32 +38,10 @@ pub async fn count(conn: &impl Conn) -> Result<u64, StorageError> {
 
 /// Inserts unless an identical role/verb/path/action row exists; returns whether added.
 pub async fn insert_if_missing(conn: &impl Conn, new: NewPermission) -> Result<bool, StorageError> {
-    let (verb, action) = (new.verb.to_uppercase(), new.action.to_uppercase());
-    let exists = Permissions::find()
-        .filter(permissions::Column::Role.eq(new.role.as_str()))
-        .filter(permissions::Column::Verb.eq(verb.as_str()))
-        .filter(permissions::Column::Path.eq(new.path.as_str()))
-        .filter(permissions::Column::Action.eq(action.as_str()))
-        .one(conn)
-        .await?
-        .is_some();
-    if exists {
+    if duplicate_exists(conn, &new, None).await? {
         return Ok(false);
     }
-    let at = now();
-    permissions::ActiveModel {
-        role: Set(new.role),
-        verb: Set(verb),
-        path: Set(new.path),
-        action: Set(action),
-        topic: Set(new.topic),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
-    invalidations::publish(conn, invalidations::PERMISSIONS, "").await?;
+    insert(conn, new).await?;
     Ok(true)
 }
 
@@ -78,15 +56,9 @@ pub async fn page(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<Permission>, u64), StorageError> {
-    use sea_orm::{QueryOrder, QuerySelect};
-    let total = Permissions::find().count(conn).await?;
-    let rows = Permissions::find()
-        .order_by_asc(permissions::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    use sea_orm::QueryOrder;
+    let by_id = |q: sea_orm::Select<Permissions>| q.order_by_asc(permissions::Column::Id);
+    super::counted_page(conn, Permissions::find(), by_id, offset, limit).await
 }
 
 /// One row by id.

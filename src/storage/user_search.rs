@@ -4,7 +4,7 @@
 //! `m20261205_000900_admin_search_indexes`.
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entities::labels;
 use super::entities::users::{self, Entity as Users};
@@ -110,15 +110,8 @@ pub async fn page(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<User>, u64), StorageError> {
-    let query = filtered(filter);
-    let total = query.clone().count(conn).await?;
-    let rows = query
-        .order_by_asc(users::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    let by_id = |q: sea_orm::Select<Users>| q.order_by_asc(users::Column::Id);
+    super::counted_page(conn, filtered(filter), by_id, offset, limit).await
 }
 
 /// One page of matching users whose private `document` label is `pending`, the
@@ -139,13 +132,9 @@ pub async fn pending_documents_page(
         .filter(labels::Column::Key.eq("document"))
         .filter(labels::Column::Value.eq("pending"))
         .filter(labels::Column::Scope.eq("private"));
-    let total = query.clone().count(conn).await?;
-    let rows = query
-        .order_by_asc(labels::Column::UpdatedAt)
-        .order_by_asc(users::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    let longest_waiting = |q: sea_orm::Select<Users>| {
+        q.order_by_asc(labels::Column::UpdatedAt)
+            .order_by_asc(users::Column::Id)
+    };
+    super::counted_page(conn, query, longest_waiting, offset, limit).await
 }

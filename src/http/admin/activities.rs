@@ -13,22 +13,19 @@ use crate::http::params::{Params, Validator};
 use crate::http::state::HttpState;
 use crate::http::time_format;
 use crate::services::admin::activities::{ActivityPage, ActivityQuery};
-use crate::storage::activity_search::{Activity, ActivityFilter};
+use crate::storage::activities::Activity;
+use crate::storage::activity_search::ActivityFilter;
 
 const PREFIX: &str = "admin.activity";
 
 /// Reads the filters both lists share; `admin` adds `target_uid` and `range`.
 fn query(params: &Params, admin: bool) -> Result<(ActivityQuery, PageRequest), ApiError> {
     let mut v = Validator::new(params, PREFIX);
-    let topic = v.optional("topic");
-    let action = v.optional("action");
-    let uid = v.optional("uid");
-    let email = v.optional("email");
-    let target_uid = if admin {
-        v.optional("target_uid")
-    } else {
-        None
-    };
+    let topic = v.filter("topic");
+    let action = v.filter("action");
+    let uid = v.filter("uid");
+    let email = v.filter("email");
+    let target_uid = if admin { v.filter("target_uid") } else { None };
     if admin
         && let Some(range) = v.optional("range")
         && range.trim() != "created"
@@ -39,25 +36,26 @@ fn query(params: &Params, admin: bool) -> Result<(ActivityQuery, PageRequest), A
     let to = v.unix_time("to", "admin.activity.non_integer_to");
     let page = v.page(&ADMIN_ACTIVITY);
     v.finish()?;
-    let keep = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let filter = ActivityFilter {
         category: if admin { "admin" } else { "user" },
-        topic: keep(topic),
-        action: keep(action),
+        topic,
+        action,
         user_id: None,
-        target_uid: keep(target_uid),
+        target_uid,
         from,
         to,
     };
     let query = ActivityQuery {
         filter,
-        uid: keep(uid),
-        email: keep(email).map(|e| crate::domain::Email::lookup_key(&e)),
+        uid,
+        email: email.map(|e| crate::domain::Email::lookup_key(&e)),
     };
     Ok((query, page))
 }
 
-fn common(a: &Activity) -> serde_json::Map<String, Value> {
+/// An activity entity: the row's own fields, then the users it names (`user`, or
+/// `admin` and `target`), then `created_at`.
+fn activity_json(a: &Activity, people: Vec<(&str, Value)>) -> Value {
     let mut row = serde_json::Map::new();
     row.insert("user_ip".into(), json!(a.user_ip));
     row.insert("user_agent".into(), json!(a.user_agent));
@@ -65,7 +63,14 @@ fn common(a: &Activity) -> serde_json::Map<String, Value> {
     row.insert("action".into(), json!(a.action));
     row.insert("result".into(), json!(a.result));
     row.insert("data".into(), json!(a.data));
-    row
+    for (name, user) in people {
+        row.insert(name.into(), user);
+    }
+    row.insert(
+        "created_at".into(),
+        json!(time_format::entity(a.created_at)),
+    );
+    Value::Object(row)
 }
 
 /// User activities with their user (ActivityWithUser).
@@ -93,16 +98,8 @@ pub async fn list_user_activities(
     let rows: Vec<Value> = rows
         .iter()
         .map(|a| {
-            let mut row = common(a);
-            row.insert(
-                "user".into(),
-                users.get(&a.user_id).map_or(Value::Null, user_json),
-            );
-            row.insert(
-                "created_at".into(),
-                json!(time_format::entity(a.created_at)),
-            );
-            Value::Object(row)
+            let user = users.get(&a.user_id).map_or(Value::Null, user_json);
+            activity_json(a, vec![("user", user)])
         })
         .collect();
     Ok(pagination::respond(&uri, page, total, rows))
@@ -138,18 +135,10 @@ pub async fn list_admin_activities(
     let rows: Vec<Value> = rows
         .iter()
         .map(|a| {
-            let mut row = common(a);
-            row.insert(
-                "admin".into(),
-                users.get(&a.user_id).map_or(Value::Null, user_json),
-            );
+            let acting = users.get(&a.user_id).map_or(Value::Null, user_json);
             let target = a.target_uid.as_ref().and_then(|uid| targets.get(uid));
-            row.insert("target".into(), target.map_or(Value::Null, user_json));
-            row.insert(
-                "created_at".into(),
-                json!(time_format::entity(a.created_at)),
-            );
-            Value::Object(row)
+            let target = target.map_or(Value::Null, user_json);
+            activity_json(a, vec![("admin", acting), ("target", target)])
         })
         .collect();
     Ok(pagination::respond(&uri, page, total, rows))

@@ -22,11 +22,7 @@ fn period_end(v: &mut Validator, name: &str, end_of_day: bool) -> Option<chrono:
         };
         return time;
     }
-    let parsed = raw
-        .parse::<i64>()
-        .ok()
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .map(|t| t.naive_utc());
+    let parsed = crate::http::params::unix_seconds(raw);
     if parsed.is_none() {
         v.push_error(&format!("admin.metrics.invalid_{name}"));
     }

@@ -13,18 +13,9 @@ pub(crate) mod users;
 
 use axum::Router;
 use axum::routing::{get, post};
-use serde_json::{Value, json};
 
 use super::state::HttpState;
-use crate::storage::users::User;
-
-/// Barong's User entity (8.1): email, uid, role, level, otp, state.
-pub(crate) fn user_json(u: &User) -> Value {
-    json!({
-        "email": u.email, "uid": u.uid, "role": u.role,
-        "level": u.level, "otp": u.otp, "state": u.state,
-    })
-}
+pub(crate) use crate::http::resource::users::user_json;
 
 /// Routes of the admin module.
 pub fn router() -> Router<HttpState> {

@@ -11,7 +11,7 @@ use super::user_json;
 use crate::http::error::ApiError;
 use crate::http::pagination::{self, ADMIN_USER, GENERIC, PageKeys, PageRequest};
 use crate::http::params::{Params, Validator};
-use crate::http::resource::documents::{ORIGINAL_PATH_HEADERS, document_json};
+use crate::http::resource::documents::{document_json, original_paths};
 use crate::http::resource::{labels::label_json, phones::phone_json, profiles::profile_json};
 use crate::http::state::HttpState;
 use crate::http::time_format;
@@ -57,10 +57,7 @@ fn with_profile(user: &User, profile: Option<&Profile>) -> Value {
 fn documents_base(headers: &HeaderMap, uri: &Uri) -> String {
     let own = uri.path();
     let suffix = own.strip_prefix("/api/v2").unwrap_or(own);
-    let prefix = ORIGINAL_PATH_HEADERS
-        .iter()
-        .filter_map(|name| headers.get(*name)?.to_str().ok())
-        .map(|value| value.split('?').next().unwrap_or_default())
+    let prefix = original_paths(headers)
         .find_map(|original| original.strip_suffix(suffix))
         .filter(|p| {
             p.starts_with("/api/")
@@ -101,14 +98,15 @@ fn directory_query(
     let extended = v
         .boolean("extended", "admin.user.non_boolean_extended")
         .unwrap_or(false);
-    let keep = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let uid = keep(v.optional("uid"));
-    let email = keep(v.optional("email")).map(|e| crate::domain::Email::lookup_key(&e));
-    let role = keep(v.optional("role"));
-    let first_name = keep(v.optional("first_name"));
-    let last_name = keep(v.optional("last_name"));
-    let country = keep(v.optional("country"));
-    let level = keep(v.optional("level")).and_then(|raw| {
+    let uid = v.filter("uid");
+    let email = v
+        .filter("email")
+        .map(|e| crate::domain::Email::lookup_key(&e));
+    let role = v.filter("role");
+    let first_name = v.filter("first_name");
+    let last_name = v.filter("last_name");
+    let country = v.filter("country");
+    let level = v.filter("level").and_then(|raw| {
         raw.parse::<i32>().map_or_else(
             |_| {
                 v.push_error("admin.user.non_integer_level");
@@ -117,8 +115,8 @@ fn directory_query(
             Some,
         )
     });
-    let state = keep(v.optional("state"));
-    let range = match keep(v.optional("range")).as_deref() {
+    let state = v.filter("state");
+    let range = match v.filter("range").as_deref() {
         None | Some("created") => Range::Created,
         Some("updated") => Range::Updated,
         Some(_) => {

@@ -28,7 +28,7 @@ const MAX_METADATA_BYTES: usize = 16 * 1024;
 /// Headers gateways use for the path before they rewrote it (`/api/v2/barong/...` to
 /// `/api/v2/...`): Envoy's `prefix_rewrite`, Traefik's `replacePathRegex`, and the
 /// header our nginx example sets.
-pub(crate) const ORIGINAL_PATH_HEADERS: [&str; 3] =
+const ORIGINAL_PATH_HEADERS: [&str; 3] =
     ["x-envoy-original-path", "x-replaced-path", "x-original-uri"];
 
 /// A plain absolute path of the list itself; anything else (another route, a
@@ -42,13 +42,18 @@ fn plausible_list_path(path: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
 }
 
-/// The path under which the client reached the list, so download URLs work through the
-/// gateway's prefix (`/api/v2/barong/resource/documents`) as well as directly.
-fn list_path(headers: &HeaderMap, uri: &axum::http::Uri) -> String {
+/// The paths (without query) a gateway says the client used, before it rewrote them.
+pub(crate) fn original_paths(headers: &HeaderMap) -> impl Iterator<Item = &str> {
     ORIGINAL_PATH_HEADERS
         .iter()
         .filter_map(|name| headers.get(*name)?.to_str().ok())
         .map(|value| value.split('?').next().unwrap_or_default())
+}
+
+/// The path under which the client reached the list, so download URLs work through the
+/// gateway's prefix (`/api/v2/barong/resource/documents`) as well as directly.
+fn list_path(headers: &HeaderMap, uri: &axum::http::Uri) -> String {
+    original_paths(headers)
         .find(|path| plausible_list_path(path))
         .map_or_else(|| uri.path().to_owned(), str::to_owned)
 }

@@ -23,10 +23,16 @@ const PREFIX: &str = "resource.user";
     responses((status = 200, description = "User entity: email, uid, role, level, otp, state"),
               (status = 401, description = "`jwt.decode_and_verify`, `authz.user_not_active`")))]
 pub async fn get_me(Account(row): Account) -> Json<Value> {
-    Json(json!({
-        "email": row.email, "uid": row.uid, "role": row.role,
-        "level": row.level, "otp": row.otp, "state": row.state,
-    }))
+    Json(user_json(&row))
+}
+
+/// Barong's User entity (8.1): email, uid, role, level, otp, state; also the `user`,
+/// `admin` and `target` of admin lists.
+pub(crate) fn user_json(u: &crate::storage::users::User) -> Value {
+    json!({
+        "email": u.email, "uid": u.uid, "role": u.role,
+        "level": u.level, "otp": u.otp, "state": u.state,
+    })
 }
 
 /// Closes the caller's account: `password`, and `otp_code` when 2FA is on.

@@ -5,11 +5,7 @@
 use std::collections::HashMap;
 
 use crate::services::{ServiceError, Services};
-use crate::storage::{
-    self,
-    activity_search::{Activity, ActivityFilter},
-    users::User,
-};
+use crate::storage::{self, activities::Activity, activity_search::ActivityFilter, users::User};
 
 /// A page of activities with the users they reference.
 #[derive(Debug, Clone, Default)]

@@ -21,10 +21,6 @@ pub struct LabelRef {
     pub scope: String,
 }
 
-fn unprocessable(keys: Vec<String>) -> ServiceError {
-    ServiceError::validation(keys)
-}
-
 fn checked_scope(scope: &str, errors: &mut Vec<String>) -> String {
     let scope = scope.trim().to_owned();
     if scope != PUBLIC && scope != PRIVATE {
@@ -87,7 +83,7 @@ impl Services {
         errors.extend(errors_for("value", &value));
         let scope = checked_scope(&target.scope, &mut errors);
         if !errors.is_empty() {
-            return Err(unprocessable(errors));
+            return Err(ServiceError::validation(errors));
         }
         let tx = self.db.begin().await?;
         let label = storage::labels::insert(&tx, owner.id, &key, &value, &scope).await?;
@@ -112,7 +108,7 @@ impl Services {
         let value = normalise(value);
         let errors = errors_for("value", &value);
         if !errors.is_empty() {
-            return Err(unprocessable(errors));
+            return Err(ServiceError::validation(errors));
         }
         let current = self.stored_label(&owner, &target).await?;
         let before = current.value.clone();

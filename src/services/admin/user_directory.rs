@@ -85,14 +85,7 @@ impl Services {
 
     /// `GET /admin/users/{uid}`: 404 `admin.user.doesnt_exist` when unknown.
     pub async fn user_full_info(&self, uid: &str) -> Result<UserFullInfo, ServiceError> {
-        let user = storage::users::find_by_uid(self.db.conn(), uid.trim())
-            .await?
-            .ok_or_else(|| {
-                ServiceError::new(
-                    crate::services::ErrorKind::NotFound,
-                    "admin.user.doesnt_exist",
-                )
-            })?;
+        let user = self.user_named(uid).await?;
         self.full_info(user).await
     }
 }

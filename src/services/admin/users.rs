@@ -27,14 +27,19 @@ fn unprocessable(key: &str) -> ServiceError {
 const MAX_STATE_LEN: usize = 30;
 
 impl Services {
+    /// The user an admin names by uid: 404 `admin.user.doesnt_exist` when unknown.
+    pub(super) async fn user_named(&self, uid: &str) -> Result<User, ServiceError> {
+        storage::users::find_by_uid(self.db.conn(), uid.trim())
+            .await?
+            .ok_or_else(|| ServiceError::new(ErrorKind::NotFound, "admin.user.doesnt_exist"))
+    }
+
     /// The user an admin targets: 404 `admin.user.doesnt_exist`, 422
     /// `admin.user.update_himself` for the admin's own account (staff never change
     /// their own state, role or labels: a compliance officer must not approve their
     /// own KYC).
     pub(super) async fn target_of(&self, admin: &User, uid: &str) -> Result<User, ServiceError> {
-        let user = storage::users::find_by_uid(self.db.conn(), uid.trim())
-            .await?
-            .ok_or_else(|| ServiceError::new(ErrorKind::NotFound, "admin.user.doesnt_exist"))?;
+        let user = self.user_named(uid).await?;
         if user.id == admin.id {
             return Err(unprocessable("admin.user.update_himself"));
         }
