@@ -23,6 +23,7 @@ fn request(method: &str, path: &str, headers: &[(&str, String)]) -> CheckRequest
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect::<HashMap<_, _>>(),
         client_ip: "10.0.0.1".to_owned(),
+        body: Default::default(),
     }
 }
 

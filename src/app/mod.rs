@@ -205,6 +205,8 @@ pub async fn build_authorizer(config: &Config, services: &Services) -> anyhow::R
         csrf_protection: config.csrf_protection,
         bind_user_agent: config.session_bind_user_agent,
         nonce_window_ms: config.apikey_nonce_window_ms,
+        apikey_require_scope: config.apikey_require_scope,
+        apikey_min_version: config.apikey_min_version,
         jwt_expire_secs: config.jwt_expire,
     };
     Ok(Authorizer::new(

@@ -16,26 +16,36 @@ pub fn signature_ok(
     kid: &str,
     signature: &str,
 ) -> bool {
-    sign(algorithm, secret, nonce, kid).is_some_and(|expected| {
-        crate::crypto::constant_time_eq(expected.as_bytes(), signature.trim().as_bytes())
-    })
+    same_signature(sign(algorithm, secret, nonce, kid), signature)
 }
 
-fn mac_hex<M: Mac + hmac::digest::KeyInit>(secret: &str, nonce: &str, kid: &str) -> Option<String> {
+fn mac_hex<M: Mac + hmac::digest::KeyInit>(secret: &str, message: &[u8]) -> Option<String> {
     let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(secret.as_bytes()).ok()?;
-    mac.update(nonce.as_bytes());
-    mac.update(kid.as_bytes());
+    mac.update(message);
     Some(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Lowercase hex HMAC of `message` under the key's algorithm; `None` for an algorithm
+/// we do not know.
+pub fn hmac_hex(algorithm: &str, secret: &str, message: &[u8]) -> Option<String> {
+    match algorithm {
+        "HS256" => mac_hex::<Hmac<Sha256>>(secret, message),
+        "HS384" => mac_hex::<Hmac<Sha384>>(secret, message),
+        "HS512" => mac_hex::<Hmac<Sha512>>(secret, message),
+        _ => None,
+    }
 }
 
 /// The signature a client computes (documentation, tests and the README recipe).
 pub fn sign(algorithm: &str, secret: &str, nonce: &str, kid: &str) -> Option<String> {
-    match algorithm {
-        "HS256" => mac_hex::<Hmac<Sha256>>(secret, nonce, kid),
-        "HS384" => mac_hex::<Hmac<Sha384>>(secret, nonce, kid),
-        "HS512" => mac_hex::<Hmac<Sha512>>(secret, nonce, kid),
-        _ => None,
-    }
+    hmac_hex(algorithm, secret, format!("{nonce}{kid}").as_bytes())
+}
+
+/// Whether `signature` equals `expected`, in constant time.
+pub fn same_signature(expected: Option<String>, signature: &str) -> bool {
+    expected.is_some_and(|expected| {
+        crate::crypto::constant_time_eq(expected.as_bytes(), signature.trim().as_bytes())
+    })
 }
 
 /// Whether the nonce is a millisecond timestamp within `window_ms` of `now_ms`.

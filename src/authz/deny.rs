@@ -33,6 +33,13 @@ pub enum DenyReason {
     ApiKeyExpired,
     /// The request comes from an address outside the key's allow-list (ours).
     ApiKeyIpNotAllowed,
+    /// None of the key's scopes covers this method and path, or the key has no scope
+    /// and scopes are required (ours).
+    ApiKeyScopeDenied,
+    /// `X-Auth-Signature-Version` is not 1 or 2, or below the configured minimum (ours).
+    InvalidSignatureVersion,
+    /// A v2-signed request whose forwarded body does not have the signed digest (ours).
+    ContentDigestMismatch,
 }
 
 /// gRPC status codes used in `CheckResponse.status`.
@@ -68,6 +75,11 @@ impl DenyReason {
             Self::InvalidPath => ("authz.invalid_path", 400, INVALID_ARGUMENT),
             Self::ApiKeyExpired => ("authz.apikey_expired", 401, UNAUTHENTICATED),
             Self::ApiKeyIpNotAllowed => ("authz.apikey_ip_not_allowed", 401, PERMISSION_DENIED),
+            Self::ApiKeyScopeDenied => ("authz.apikey_scope_denied", 401, PERMISSION_DENIED),
+            Self::InvalidSignatureVersion => {
+                ("authz.invalid_signature_version", 401, UNAUTHENTICATED)
+            }
+            Self::ContentDigestMismatch => ("authz.content_digest_mismatch", 401, UNAUTHENTICATED),
         }
     }
 

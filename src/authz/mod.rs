@@ -10,10 +10,13 @@ pub mod api_key;
 mod audit;
 pub mod deny;
 mod feed;
+mod key_check;
 pub mod path;
 pub mod rbac;
 mod request;
 pub mod rules;
+pub mod scopes;
+pub mod signature_v2;
 mod snapshot;
 pub mod upstream_jwt;
 
@@ -28,7 +31,8 @@ use crate::sessions::{NonceGuard, SessionStore};
 use crate::storage::{self, Database};
 
 pub use deny::DenyReason;
-pub use request::{CheckRequest, Decision, Unavailable};
+pub use key_check::KeyUse;
+pub use request::{CheckRequest, Decision, ForwardedBody, Unavailable};
 pub use snapshot::{KeySnapshot, UserSnapshot};
 
 use audit::AuditWriter;
@@ -48,6 +52,10 @@ pub struct AuthzSettings {
     pub bind_user_agent: bool,
     /// Accepted distance between an API-key nonce and now, in milliseconds.
     pub nonce_window_ms: i64,
+    /// Deny API keys that carry no scope.
+    pub apikey_require_scope: bool,
+    /// Lowest accepted API-key signature version.
+    pub apikey_min_version: u8,
     /// Lifetime of upstream JWTs in seconds.
     pub jwt_expire_secs: u64,
 }
@@ -134,14 +142,16 @@ impl Authorizer {
         let api_key_mode = ["x-auth-apikey", "x-auth-nonce", "x-auth-signature"]
             .iter()
             .any(|h| req.headers.contains_key(*h));
-        let user = if api_key_mode {
-            self.api_key_user(req).await?
+        let (user, sid, key) = if api_key_mode {
+            match self.api_key_user(req, &path).await? {
+                Ok((user, key)) => (user, None, Some(key)),
+                Err(reason) => return Ok(Decision::Deny(reason)),
+            }
         } else {
-            self.session_user(req).await?
-        };
-        let (user, sid) = match user {
-            Ok(found) => found,
-            Err(reason) => return Ok(Decision::Deny(reason)),
+            match self.session_user(req).await? {
+                Ok((user, sid)) => (user, sid, None),
+                Err(reason) => return Ok(Decision::Deny(reason)),
+            }
         };
         let table = self.permission_table();
         match table.evaluate(&user.role, &req.method, &path) {
@@ -164,7 +174,7 @@ impl Authorizer {
         let token = self
             .inner
             .tokens
-            .token_for(&user, sid.as_deref())
+            .token_for(&user, sid.as_deref(), key.as_ref())
             .await
             .map_err(unavailable)?;
         Ok(Decision::Allow {
@@ -208,63 +218,6 @@ impl Authorizer {
             }
         }
         Ok(Ok((user, Some(session.public_id.clone()))))
-    }
-
-    async fn api_key_user(
-        &self,
-        req: &CheckRequest,
-    ) -> Result<Result<(Arc<UserSnapshot>, Option<String>), DenyReason>, Unavailable> {
-        let value = |h: &str| req.header(h).map(str::trim).filter(|v| !v.is_empty());
-        let (Some(kid), Some(nonce), Some(signature)) = (
-            value("x-auth-apikey"),
-            value("x-auth-nonce"),
-            value("x-auth-signature"),
-        ) else {
-            return Ok(Err(DenyReason::InvalidApiKeyHeaders));
-        };
-        let Some(key) = self.key(kid).await? else {
-            return Ok(Err(DenyReason::UnexistentApiKey));
-        };
-        if !api_key::signature_ok(&key.algorithm, &key.secret, nonce, kid, signature) {
-            return Ok(Err(DenyReason::InvalidSignature));
-        }
-        let window = self.inner.settings.nonce_window_ms;
-        let now_ms = chrono::Utc::now().timestamp_millis();
-        if !api_key::nonce_fresh(nonce, now_ms, window) {
-            return Ok(Err(DenyReason::InvalidNonce));
-        }
-        let ttl = Duration::from_millis(u64::try_from(window * 2).unwrap_or(10_000));
-        if !self
-            .inner
-            .nonces
-            .first_use(kid, nonce, ttl)
-            .await
-            .map_err(unavailable)?
-        {
-            return Ok(Err(DenyReason::InvalidNonce));
-        }
-        if key.state != "active" {
-            return Ok(Err(DenyReason::ApiKeyNotActive));
-        }
-        if key
-            .expires_at
-            .is_some_and(|at| at <= chrono::Utc::now().naive_utc())
-        {
-            return Ok(Err(DenyReason::ApiKeyExpired));
-        }
-        if !crate::domain::api_key_limits::allows(&key.allowed_ips, &req.client_ip) {
-            return Ok(Err(DenyReason::ApiKeyIpNotAllowed));
-        }
-        let Some(owner) = self.user(&key.owner_uid).await? else {
-            return Ok(Err(DenyReason::InvalidSession));
-        };
-        if owner.state != "active" {
-            return Ok(Err(DenyReason::InvalidSession));
-        }
-        if !owner.otp {
-            return Ok(Err(DenyReason::Disabled2fa));
-        }
-        Ok(Ok((owner, None)))
     }
 
     /// A user by uid, from the cache or the database; `None` if it does not exist.

@@ -17,6 +17,22 @@ pub struct CheckRequest {
     pub headers: HashMap<String, String>,
     /// Client IP (after trusted proxies).
     pub client_ip: String,
+    /// What the gateway told us of the request body (v2 signatures are checked
+    /// against it when it is all here).
+    pub body: ForwardedBody,
+}
+
+/// The request body as far as the gateway forwarded it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ForwardedBody {
+    /// Not forwarded (nginx `auth_request` never does; Envoy without `with_request_body`).
+    #[default]
+    NotForwarded,
+    /// Cut at the gateway's limit (`allow_partial_message`): it cannot be checked, so a
+    /// v2 signature over it is refused.
+    Partial,
+    /// The whole body.
+    Full(bytes::Bytes),
 }
 
 impl CheckRequest {

@@ -1,7 +1,8 @@
 //! Pass/block rules in Barong's `authz_rules.yml` format, parsed once and reloaded when
 //! the file changes (polled every second); a file that fails to parse on reload keeps
 //! the previous rules and logs an error. Barong re-read and ERB-evaluated the file on
-//! every request (W4).
+//! every request (W4). Beside Barong's `rules:` the file may carry `scopes:`, the table of
+//! what each API-key scope covers (see `scopes`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -10,6 +11,7 @@ use std::time::{Duration, SystemTime};
 use serde::Deserialize;
 
 use super::path::NormalPath;
+use super::scopes::{ScopeTable, ScopeTableFile};
 
 /// Barong's default rules.
 pub const DEFAULT_RULES: &str = "rules:\n  pass:\n    - api/v2/barong/identity\n    - api/v2/peatio/public\n  block:\n    - api/v2/barong/management\n    - api/v2/peatio/management\n";
@@ -18,6 +20,8 @@ pub const DEFAULT_RULES: &str = "rules:\n  pass:\n    - api/v2/barong/identity\n
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     rules: RuleLists,
+    #[serde(default)]
+    scopes: Option<ScopeTableFile>,
 }
 
 #[derive(Deserialize)]
@@ -34,6 +38,7 @@ struct RuleLists {
 pub struct Rules {
     pass: Vec<NormalPath>,
     block: Vec<NormalPath>,
+    scopes: ScopeTable,
 }
 
 /// What the rules say about a path.
@@ -59,7 +64,13 @@ impl Rules {
         Ok(Self {
             pass: norm(file.rules.pass)?,
             block: norm(file.rules.block)?,
+            scopes: ScopeTable::with_overrides(file.scopes)?,
         })
+    }
+
+    /// What API-key scopes cover (the built-in table unless the file changes it).
+    pub fn scopes(&self) -> &ScopeTable {
+        &self.scopes
     }
 
     /// Block wins over pass, as in Barong.

@@ -65,13 +65,23 @@ pub struct KeySnapshot {
     pub allowed_ips: Vec<ipnet::IpNet>,
     /// When it stops working.
     pub expires_at: Option<chrono::NaiveDateTime>,
+    /// Scope names (empty: limited by the owner's role only).
+    pub scopes: Vec<String>,
+    /// The values the upstream JWT carries about the key, in one string, so a cached
+    /// token is reused only while they hold.
+    pub fingerprint: String,
 }
 
 impl KeySnapshot {
     /// Builds a snapshot from a row, its decrypted secret and its owner.
     pub fn new(key: ApiKey, secret: String, owner_uid: String) -> Self {
-        let allowed_ips =
-            crate::domain::api_key_limits::stored_allowed_ips(key.allowed_ips.as_deref());
+        use crate::domain::api_key_limits::{stored_allowed_ips, stored_scopes};
+        let allowed_ips = stored_allowed_ips(key.allowed_ips.as_deref());
+        let scopes = stored_scopes(key.scope.as_deref());
+        let fingerprint = format!(
+            "{}|{scopes:?}|{allowed_ips:?}|{:?}",
+            key.kid, key.expires_at
+        );
         Self {
             kid: key.kid,
             owner_uid,
@@ -80,6 +90,8 @@ impl KeySnapshot {
             secret,
             allowed_ips,
             expires_at: key.expires_at,
+            scopes,
+            fingerprint,
         }
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use moka::future::Cache;
 use serde::Serialize;
 
+use super::key_check::KeyUse;
 use super::snapshot::UserSnapshot;
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::random;
@@ -43,6 +44,42 @@ pub struct UpstreamClaims<'a> {
     /// barong's own session list can mark the caller's session as current.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<&'a str>,
+    /// The API key the request was made with (API-key calls only; ours), so an upstream
+    /// can apply its own policy to scopes, addresses, expiry and signature strength.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<ApiKeyClaims<'a>>,
+}
+
+/// What the upstream JWT says about the API key used.
+#[derive(Debug, Serialize)]
+pub struct ApiKeyClaims<'a> {
+    /// Key id.
+    pub kid: &'a str,
+    /// Scope names (empty: limited by the role only).
+    pub scope: &'a [String],
+    /// CIDR blocks it may be used from (empty: anywhere).
+    pub allowed_ips: Vec<String>,
+    /// When the key stops working, unix seconds.
+    pub expires_at: Option<i64>,
+    /// How the request was signed: 1 (nonce and kid) or 2 (also method, path, body).
+    pub signature_version: u8,
+}
+
+impl<'a> ApiKeyClaims<'a> {
+    fn of(used: &'a KeyUse) -> Self {
+        Self {
+            kid: &used.key.kid,
+            scope: &used.key.scopes,
+            allowed_ips: used
+                .key
+                .allowed_ips
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            expires_at: used.key.expires_at.map(|at| at.and_utc().timestamp()),
+            signature_version: used.signature_version,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -57,7 +94,7 @@ struct Minted {
 pub struct UpstreamTokens {
     keys: Arc<JwtKeys>,
     lifetime: i64,
-    /// Keyed by uid and session handle (API-key checks have none).
+    /// Keyed by uid and the session handle, or the key and signature version.
     cache: Cache<(String, Option<String>), Arc<Minted>>,
 }
 
@@ -77,18 +114,27 @@ impl UpstreamTokens {
         }
     }
 
-    /// A token for `user` (and the session handle `sid` of a cookie log-in), reused
-    /// when fresh enough.
+    /// A token for `user` (with the session handle `sid` of a cookie log-in, or the
+    /// API key used), reused when fresh enough.
     pub async fn token_for(
         &self,
         user: &UserSnapshot,
         sid: Option<&str>,
+        key: Option<&KeyUse>,
     ) -> Result<Arc<str>, crate::crypto::jwt::JwtError> {
         let now = chrono::Utc::now().timestamp();
         let sid = sid.filter(|s| !s.is_empty());
-        let cache_key = (user.uid.clone(), sid.map(str::to_owned));
+        let handle = match key {
+            Some(used) => Some(format!("key:{}:v{}", used.key.kid, used.signature_version)),
+            None => sid.map(str::to_owned),
+        };
+        let cache_key = (user.uid.clone(), handle);
+        let fingerprint = match key {
+            Some(used) => format!("{}|{}", user.fingerprint, used.key.fingerprint),
+            None => user.fingerprint.clone(),
+        };
         if let Some(m) = self.cache.get(&cache_key).await
-            && m.fingerprint == user.fingerprint
+            && m.fingerprint == fingerprint
             && now < m.refresh_at
         {
             return Ok(m.token.clone());
@@ -107,10 +153,11 @@ impl UpstreamTokens {
             state: &user.state,
             referral_id: user.referral_id,
             sid,
+            api_key: key.map(ApiKeyClaims::of),
         };
         let token: Arc<str> = self.keys.sign(&claims)?.into();
         let minted = Arc::new(Minted {
-            fingerprint: user.fingerprint.clone(),
+            fingerprint,
             token: token.clone(),
             refresh_at: now + self.lifetime / 2,
         });

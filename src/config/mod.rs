@@ -149,6 +149,10 @@ pub struct Config {
     pub authz_rules_file: Option<PathBuf>,
     /// Accepted distance between an API-key nonce and now, in milliseconds.
     pub apikey_nonce_window_ms: i64,
+    /// Deny API keys without a scope.
+    pub apikey_require_scope: bool,
+    /// Lowest accepted API-key signature version (1 or 2).
+    pub apikey_min_version: u8,
     /// Require `X-CSRF-Token` on cookie-authenticated writes.
     pub csrf_protection: bool,
     /// Deny a session used from another user agent than at login.
@@ -264,6 +268,9 @@ impl Config {
         }
         if self.apikey_nonce_window_ms <= 0 {
             return invalid("apikey_nonce_window_ms must be positive");
+        }
+        if !(1..=2).contains(&self.apikey_min_version) {
+            return invalid("apikey_min_version must be 1 or 2");
         }
         if self.token_expire == 0 {
             return invalid("token_expire must be a positive number of seconds");

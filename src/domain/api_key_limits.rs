@@ -44,6 +44,14 @@ pub fn stored_allowed_ips(stored: Option<&str>) -> Vec<IpNet> {
     stored.and_then(parse_allowed_ips).unwrap_or_default()
 }
 
+/// The stored scope column (a JSON list, Barong's format) as a list; unreadable or
+/// absent means no scope.
+pub fn stored_scopes(stored: Option<&str>) -> Vec<String> {
+    stored
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default()
+}
+
 /// Whether a key with this allow-list may be used from `client` (an empty list allows
 /// every address; an unparseable client address is never allowed by a non-empty list).
 pub fn allows(nets: &[IpNet], client: &str) -> bool {

@@ -19,7 +19,7 @@ use ipnet::IpNet;
 use tonic::{Request, Response, Status};
 
 use crate::authz::deny::{UNAVAILABLE_KEY, grpc_code};
-use crate::authz::{Authorizer, CheckRequest, Decision};
+use crate::authz::{Authorizer, CheckRequest, Decision, ForwardedBody};
 
 /// The ext_authz service.
 #[derive(Clone)]
@@ -56,6 +56,7 @@ impl ExtAuthz {
             host: http.map(|h| h.host.clone()).unwrap_or_default(),
             headers,
             client_ip: client_ip.to_string(),
+            body: http.map(forwarded_body).unwrap_or_default(),
         }
     }
 }
@@ -146,4 +147,35 @@ pub async fn serve(
         .add_service(AuthorizationServer::new(service))
         .serve_with_incoming_shutdown(incoming, shutdown)
         .await
+}
+
+/// What Envoy forwarded of the body (`with_request_body`): an empty body counts as
+/// forwarded only when the request announces none (else Envoy was not asked for it).
+fn forwarded_body(
+    http: &envoy_types::pb::envoy::service::auth::v3::attribute_context::HttpRequest,
+) -> ForwardedBody {
+    if http
+        .headers
+        .get("x-envoy-auth-partial-body")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return ForwardedBody::Partial;
+    }
+    if !http.raw_body.is_empty() {
+        return ForwardedBody::Full(bytes::Bytes::from(http.raw_body.clone()));
+    }
+    if !http.body.is_empty() {
+        return ForwardedBody::Full(bytes::Bytes::from(http.body.clone().into_bytes()));
+    }
+    let announced = http
+        .headers
+        .get("content-length")
+        .is_some_and(|n| n.trim() != "0")
+        || http.headers.contains_key("transfer-encoding")
+        || http.size > 0;
+    if announced {
+        ForwardedBody::NotForwarded
+    } else {
+        ForwardedBody::Full(bytes::Bytes::new())
+    }
 }

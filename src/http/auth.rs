@@ -64,6 +64,7 @@ fn check_request(
             .to_owned(),
         headers: map,
         client_ip: client_ip(peer.ip(), headers, &state.trusted_proxies).to_string(),
+        body: Default::default(),
     }
 }
 

@@ -100,10 +100,7 @@ pub fn parse_scope(raw: Option<&str>) -> Vec<String> {
 
 /// The stored scope column as a list.
 pub fn scope_of(key: &ApiKey) -> Vec<String> {
-    key.scope
-        .as_deref()
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or_default()
+    crate::domain::api_key_limits::stored_scopes(key.scope.as_deref())
 }
 
 fn scope_json(scopes: &[String]) -> String {

@@ -32,6 +32,8 @@ pub struct Probe {
     pub method: &'static str,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// The body the gateway forwards (Envoy `with_request_body`); nginx never does.
+    pub body: Option<Vec<u8>>,
 }
 
 impl Probe {
@@ -40,7 +42,13 @@ impl Probe {
             method,
             path: path.to_owned(),
             headers: Vec::new(),
+            body: None,
         }
+    }
+
+    pub fn body(mut self, body: &[u8]) -> Self {
+        self.body = Some(body.to_vec());
+        self
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -87,10 +95,15 @@ pub async fn via_grpc(app: &TestApp, probe: &Probe) -> Outcome {
         .iter()
         .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
         .collect();
+    let mut headers = headers;
+    if let Some(body) = &probe.body {
+        headers.insert("content-length".into(), body.len().to_string());
+    }
     let http = HttpRequest {
         method: probe.method.to_owned(),
         path: probe.path.clone(),
         headers,
+        raw_body: probe.body.clone().unwrap_or_default(),
         ..Default::default()
     };
     let request = CheckRequest {

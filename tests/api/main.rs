@@ -12,6 +12,7 @@ mod admin_permissions;
 mod admin_support;
 mod admin_users;
 mod api_key_limits;
+mod api_key_scopes;
 mod authz_parity;
 mod captcha;
 mod cli;
