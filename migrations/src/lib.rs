@@ -27,6 +27,7 @@ mod m20261205_000004_add_documents_file_name;
 mod m20261205_000005_phone_codes;
 mod m20261205_000900_admin_search_indexes;
 mod m20261205_000910_apikey_limits;
+mod m20261205_000920_apikey_rate_limit;
 
 /// The ordered list of migrations; `barong migrate` and `barong serve` apply it.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000005_phone_codes::Migration),
             Box::new(m20261205_000900_admin_search_indexes::Migration),
             Box::new(m20261205_000910_apikey_limits::Migration),
+            Box::new(m20261205_000920_apikey_rate_limit::Migration),
         ]
     }
 }

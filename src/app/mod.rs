@@ -77,6 +77,10 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         phone_code_resend_secs: config.phone_code_resend_secs,
         phone_code_max_attempts: config.phone_code_max_attempts,
         admin_roles: config.admin_role_list(),
+        identity_per_min: config.rate_limit_identity_per_min,
+        sms_min_interval: config.sms_min_interval,
+        sms_max_per_hour: config.sms_max_per_hour,
+        login_max_failures: config.login_max_failures,
     };
     let services = Services::new(
         db,
@@ -207,6 +211,8 @@ pub async fn build_authorizer(config: &Config, services: &Services) -> anyhow::R
         nonce_window_ms: config.apikey_nonce_window_ms,
         apikey_require_scope: config.apikey_require_scope,
         apikey_min_version: config.apikey_min_version,
+        apikey_per_sec: config.rate_limit_apikey_per_sec,
+        anon_per_sec: config.rate_limit_anon_per_sec,
         jwt_expire_secs: config.jwt_expire,
     };
     Ok(Authorizer::new(

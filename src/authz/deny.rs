@@ -40,6 +40,9 @@ pub enum DenyReason {
     InvalidSignatureVersion,
     /// A v2-signed request whose forwarded body does not have the signed digest (ours).
     ContentDigestMismatch,
+    /// Over a rate limit (per API key, or per client IP without credentials); retry
+    /// after this many seconds (ours).
+    RateLimited(u64),
 }
 
 /// gRPC status codes used in `CheckResponse.status`.
@@ -52,6 +55,8 @@ pub mod grpc_code {
     pub const PERMISSION_DENIED: i32 = 7;
     /// Malformed request.
     pub const INVALID_ARGUMENT: i32 = 3;
+    /// Over a rate limit.
+    pub const RESOURCE_EXHAUSTED: i32 = 8;
     /// We could not decide (fail closed).
     pub const UNAVAILABLE: i32 = 14;
 }
@@ -80,6 +85,30 @@ impl DenyReason {
                 ("authz.invalid_signature_version", 401, UNAUTHENTICATED)
             }
             Self::ContentDigestMismatch => ("authz.content_digest_mismatch", 401, UNAUTHENTICATED),
+            Self::RateLimited(_) => ("rate_limit.exceeded", 429, RESOURCE_EXHAUSTED),
+        }
+    }
+
+    /// Whether the caller did not prove who it is (no, unknown or wrong credentials),
+    /// as opposed to a known caller refused by policy.
+    pub fn is_unauthenticated(self) -> bool {
+        matches!(
+            self,
+            Self::InvalidSession
+                | Self::InvalidApiKeyHeaders
+                | Self::UnexistentApiKey
+                | Self::InvalidSignature
+                | Self::InvalidNonce
+                | Self::InvalidSignatureVersion
+                | Self::ContentDigestMismatch
+        )
+    }
+
+    /// Seconds to send in `Retry-After`, for a rate-limit denial.
+    pub fn retry_after(self) -> Option<u64> {
+        match self {
+            Self::RateLimited(secs) => Some(secs.max(1)),
+            _ => None,
         }
     }
 

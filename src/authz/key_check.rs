@@ -11,6 +11,7 @@ use super::path::NormalPath;
 use super::signature_v2::{self, CONTENT_DIGEST_HEADER, VERSION_HEADER};
 use super::snapshot::{KeySnapshot, UserSnapshot};
 use super::{Authorizer, CheckRequest, DenyReason, ForwardedBody, Unavailable, unavailable};
+use crate::sessions::Limit;
 
 /// The key a request was made with, and how it was signed (claims of the upstream JWT).
 #[derive(Debug, Clone)]
@@ -93,6 +94,11 @@ impl Authorizer {
             .map_err(unavailable)?
         {
             return Ok(Err(DenyReason::InvalidNonce));
+        }
+        let rate = key.rate_limit_per_sec.unwrap_or(settings.apikey_per_sec);
+        let limit = Limit::new(rate.saturating_mul(2), Duration::from_secs(2));
+        if let Some(denied) = self.over_limit(&format!("apikey:{kid}"), limit).await? {
+            return Ok(Err(denied));
         }
         if key.state != "active" {
             return Ok(Err(DenyReason::ApiKeyNotActive));

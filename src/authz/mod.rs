@@ -27,7 +27,7 @@ use moka::future::Cache;
 
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::secret_box::SecretBox;
-use crate::sessions::{NonceGuard, SessionStore};
+use crate::sessions::{Limit, NonceGuard, RateLimiter, SessionStore, Verdict};
 use crate::storage::{self, Database};
 
 pub use deny::DenyReason;
@@ -56,6 +56,10 @@ pub struct AuthzSettings {
     pub apikey_require_scope: bool,
     /// Lowest accepted API-key signature version.
     pub apikey_min_version: u8,
+    /// Checks per API key and second (0: off); bursts up to twice that.
+    pub apikey_per_sec: u32,
+    /// Checks without valid credentials per client IP and second (0: off).
+    pub anon_per_sec: u32,
     /// Lifetime of upstream JWTs in seconds.
     pub jwt_expire_secs: u64,
 }
@@ -76,6 +80,7 @@ struct Inner {
     keys: Cache<String, Arc<KeySnapshot>>,
     permissions: RwLock<Arc<PermissionTable>>,
     nonces: NonceGuard,
+    limiter: RateLimiter,
     tokens: UpstreamTokens,
     audit: AuditWriter,
 }
@@ -98,6 +103,7 @@ impl Authorizer {
         let inner = Inner {
             tokens: UpstreamTokens::new(jwt, settings.jwt_expire_secs),
             nonces: NonceGuard::new(&sessions, nonce_ttl),
+            limiter: RateLimiter::new(&sessions),
             audit: AuditWriter::start(db.clone()),
             users: Cache::builder()
                 .max_capacity(1_000_000)
@@ -133,6 +139,10 @@ impl Authorizer {
         match self.inner.rules.get().verdict(&path) {
             RuleVerdict::Block => return Ok(Decision::Deny(DenyReason::PermissionDenied)),
             RuleVerdict::Pass => {
+                // Public routes take no credentials: every request counts for its IP.
+                if let Some(denied) = self.over_anonymous_limit(req).await? {
+                    return Ok(Decision::Deny(denied));
+                }
                 return Ok(Decision::Allow {
                     headers: Vec::new(),
                 });
@@ -142,16 +152,24 @@ impl Authorizer {
         let api_key_mode = ["x-auth-apikey", "x-auth-nonce", "x-auth-signature"]
             .iter()
             .any(|h| req.headers.contains_key(*h));
-        let (user, sid, key) = if api_key_mode {
-            match self.api_key_user(req, &path).await? {
-                Ok((user, key)) => (user, None, Some(key)),
-                Err(reason) => return Ok(Decision::Deny(reason)),
-            }
+        let caller = if api_key_mode {
+            self.api_key_user(req, &path)
+                .await?
+                .map(|(user, key)| (user, None, Some(key)))
         } else {
-            match self.session_user(req).await? {
-                Ok((user, sid)) => (user, sid, None),
-                Err(reason) => return Ok(Decision::Deny(reason)),
+            self.session_user(req)
+                .await?
+                .map(|(user, sid)| (user, sid, None))
+        };
+        let (user, sid, key) = match caller {
+            Ok(found) => found,
+            // Missing or wrong credentials count for the client IP like none at all
+            // (so a made-up cookie or key does not escape the anonymous limit).
+            Err(reason) if reason.is_unauthenticated() => {
+                let limited = self.over_anonymous_limit(req).await?;
+                return Ok(Decision::Deny(limited.unwrap_or(reason)));
             }
+            Err(reason) => return Ok(Decision::Deny(reason)),
         };
         let table = self.permission_table();
         match table.evaluate(&user.role, &req.method, &path) {
@@ -265,6 +283,32 @@ impl Authorizer {
         let key = Arc::new(KeySnapshot::new(row, secret, owner.uid));
         self.inner.keys.insert(kid.to_owned(), key.clone()).await;
         Ok(Some(key))
+    }
+
+    /// Counts a check without valid credentials for its client IP.
+    async fn over_anonymous_limit(
+        &self,
+        req: &CheckRequest,
+    ) -> Result<Option<DenyReason>, Unavailable> {
+        let limit = Limit::new(self.inner.settings.anon_per_sec, Duration::from_secs(1));
+        self.over_limit(&format!("anon:{}", req.client_ip), limit)
+            .await
+    }
+
+    /// Counts a hit; the denial to give when it is over `limit`.
+    async fn over_limit(&self, key: &str, limit: Limit) -> Result<Option<DenyReason>, Unavailable> {
+        match self
+            .inner
+            .limiter
+            .hit(key, limit)
+            .await
+            .map_err(unavailable)?
+        {
+            Verdict::Allowed => Ok(None),
+            Verdict::Limited { retry_after_secs } => {
+                Ok(Some(DenyReason::RateLimited(retry_after_secs)))
+            }
+        }
     }
 
     fn permission_table(&self) -> Arc<PermissionTable> {

@@ -67,6 +67,8 @@ pub struct KeySnapshot {
     pub expires_at: Option<chrono::NaiveDateTime>,
     /// Scope names (empty: limited by the owner's role only).
     pub scopes: Vec<String>,
+    /// Edge checks per second an admin set for this key (`None`: the default).
+    pub rate_limit_per_sec: Option<u32>,
     /// The values the upstream JWT carries about the key, in one string, so a cached
     /// token is reused only while they hold.
     pub fingerprint: String,
@@ -91,6 +93,7 @@ impl KeySnapshot {
             allowed_ips,
             expires_at: key.expires_at,
             scopes,
+            rate_limit_per_sec: key.rate_limit_per_sec.and_then(|r| u32::try_from(r).ok()),
             fingerprint,
         }
     }

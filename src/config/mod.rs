@@ -153,6 +153,18 @@ pub struct Config {
     pub apikey_require_scope: bool,
     /// Lowest accepted API-key signature version (1 or 2).
     pub apikey_min_version: u8,
+    /// Identity requests per client IP and minute (0: off).
+    pub rate_limit_identity_per_min: u32,
+    /// Edge checks per API key and second (0: off); bursts up to twice that.
+    pub rate_limit_apikey_per_sec: u32,
+    /// Edge checks without valid credentials per client IP and second (0: off).
+    pub rate_limit_anon_per_sec: u32,
+    /// Seconds between two SMS codes for one user or one number (0: off).
+    pub sms_min_interval: u64,
+    /// SMS codes per user or number and hour (0: off).
+    pub sms_max_per_hour: u32,
+    /// Failed logins before the softlock delay starts (0: off).
+    pub login_max_failures: u32,
     /// Require `X-CSRF-Token` on cookie-authenticated writes.
     pub csrf_protection: bool,
     /// Deny a session used from another user agent than at login.

@@ -65,7 +65,7 @@ fn status(code: i32) -> Status {
     Status::new(tonic::Code::from(code), "")
 }
 
-fn denied(code: i32, http_status: u16, body: String) -> CheckResponse {
+fn denied(code: i32, http_status: u16, body: String, retry_after: Option<u64>) -> CheckResponse {
     let mut builder = DeniedHttpResponseBuilder::new();
     let http =
         HttpStatusCode::try_from(i32::from(http_status)).unwrap_or(HttpStatusCode::Forbidden);
@@ -78,6 +78,14 @@ fn denied(code: i32, http_status: u16, body: String) -> CheckResponse {
             false,
         )
         .set_body(body);
+    if let Some(secs) = retry_after {
+        builder.add_header(
+            "retry-after",
+            secs.to_string(),
+            Some(HeaderAppendAction::OverwriteIfExistsOrAdd),
+            false,
+        );
+    }
     let mut response = CheckResponse::with_status(status(code));
     response.set_http_response(builder);
     response
@@ -106,15 +114,19 @@ impl Authorization for ExtAuthz {
                 response.set_http_response(ok);
                 response
             }
-            Ok(Decision::Deny(reason)) => {
-                denied(reason.grpc_code(), reason.http_status(), reason.body())
-            }
+            Ok(Decision::Deny(reason)) => denied(
+                reason.grpc_code(),
+                reason.http_status(),
+                reason.body(),
+                reason.retry_after(),
+            ),
             Err(e) => {
                 tracing::error!(error = %e, "edge check failed closed");
                 denied(
                     grpc_code::UNAVAILABLE,
                     503,
                     format!("{{\"errors\":[\"{UNAVAILABLE_KEY}\"]}}"),
+                    None,
                 )
             }
         };

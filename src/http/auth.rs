@@ -3,7 +3,8 @@
 //! `X-Original-URI`/`X-Original-Method` (nginx) or `X-Forwarded-Uri`/`X-Forwarded-Method`
 //! (Traefik) when present, else from the URL after `/api/v2/auth/` and the request's own
 //! method. Allow: 200, empty body, `Authorization: Bearer <jwt>`. Deny: Barong's status
-//! and JSON body, never a `Set-Cookie`. Undecidable: 503 (fail closed).
+//! and JSON body, the key again in `X-Barong-Error` (nginx drops auth bodies) and
+//! `Retry-After` on 429, never a `Set-Cookie`. Undecidable: 503 (fail closed).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -97,10 +98,22 @@ pub async fn check(
             }
             response
         }
-        Ok(Decision::Deny(reason)) => json(
-            StatusCode::from_u16(reason.http_status()).unwrap_or(StatusCode::UNAUTHORIZED),
-            reason.body(),
-        ),
+        Ok(Decision::Deny(reason)) => {
+            let mut response = json(
+                StatusCode::from_u16(reason.http_status()).unwrap_or(StatusCode::UNAUTHORIZED),
+                reason.body(),
+            );
+            // nginx drops the body of an auth subrequest; the key travels in a header.
+            response
+                .headers_mut()
+                .insert("x-barong-error", HeaderValue::from_static(reason.key()));
+            if let Some(secs) = reason.retry_after() {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, secs.into());
+            }
+            response
+        }
         Err(e) => {
             tracing::error!(error = %e, "edge check failed closed");
             json(

@@ -13,6 +13,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// Barong error keys.
     pub keys: Vec<String>,
+    /// `Retry-After` seconds (429 answers).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -21,6 +23,7 @@ impl ApiError {
         Self {
             status,
             keys: vec![key.to_owned()],
+            retry_after: None,
         }
     }
 
@@ -29,6 +32,7 @@ impl ApiError {
         Self {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             keys,
+            retry_after: None,
         }
     }
 }
@@ -49,16 +53,23 @@ impl From<ServiceError> for ApiError {
         Self {
             status,
             keys: err.keys,
+            retry_after: err.retry_after,
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut response = (
             self.status,
             Json(serde_json::json!({ "errors": self.keys })),
         )
-            .into_response()
+            .into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

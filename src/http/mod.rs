@@ -18,6 +18,7 @@ pub mod params;
 mod resource;
 pub mod session_cookie;
 mod state;
+pub mod throttle;
 pub mod time_format;
 
 use axum::Router;

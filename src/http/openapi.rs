@@ -31,6 +31,7 @@ use super::{admin, identity, resource};
         admin::activities::list_user_activities,
         admin::activities::list_admin_activities,
         admin::metrics::metrics,
+        admin::api_keys::put_api_key,
         identity::general::ping,
         identity::general::time,
         identity::general::version,

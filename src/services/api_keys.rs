@@ -213,6 +213,7 @@ impl Services {
             state: change.state,
             allowed_ips,
             expires_at,
+            rate_limit_per_sec: None,
         };
         storage::apikeys::update(&tx, key.id, &key.kid, update).await?;
         tx.commit().await.map_err(storage::StorageError::from)?;

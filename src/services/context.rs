@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::secret_box::SecretBox;
 use crate::events::{MailQueue, SmsSender};
-use crate::sessions::SessionStore;
+use crate::sessions::{RateLimiter, SessionStore, Softlock};
 use crate::storage::Database;
 use crate::storage::files::FileStore;
 
@@ -37,6 +37,14 @@ pub struct Settings {
     pub phone_code_max_attempts: u32,
     /// Roles whose tokens the admin API accepts.
     pub admin_roles: Vec<String>,
+    /// Identity requests per client IP and minute (0: off).
+    pub identity_per_min: u32,
+    /// Seconds between two SMS codes per user or number (0: off).
+    pub sms_min_interval: u64,
+    /// SMS codes per user or number and hour (0: off).
+    pub sms_max_per_hour: u32,
+    /// Failed logins before the softlock delay starts (0: off).
+    pub login_max_failures: u32,
 }
 
 /// Shared handles to storage, sessions, keys, mail and captcha.
@@ -60,6 +68,10 @@ pub struct Services {
     pub sms: SmsSender,
     /// Where KYC files are kept (local folder or S3 bucket).
     pub files: FileStore,
+    /// Rate-limit counters, beside the sessions (shared through Redis when configured).
+    pub limiter: RateLimiter,
+    /// Failed log-in counters per account (the softlock).
+    pub softlock: Softlock,
     /// An argon2id digest of a random password, verified against when a login names
     /// no account, so both cases take the same time.
     pub(crate) dummy_digest: Arc<str>,
@@ -83,6 +95,8 @@ impl Services {
         let dummy = crate::crypto::password::hash(&crate::crypto::random::hex_token(16)).await?;
         Ok(Self {
             db,
+            limiter: RateLimiter::new(&sessions),
+            softlock: Softlock::new(&sessions),
             sessions,
             jwt: Arc::new(jwt),
             secrets: Arc::new(secrets),

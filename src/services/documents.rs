@@ -230,6 +230,7 @@ fn model_check(
         Err(ServiceError {
             kind: ErrorKind::BadRequest,
             keys: errors,
+            retry_after: None,
         })
     }
 }

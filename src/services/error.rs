@@ -35,6 +35,8 @@ pub struct ServiceError {
     pub kind: ErrorKind,
     /// Error keys, in Barong's order.
     pub keys: Vec<String>,
+    /// Seconds the client should wait (429 answers; `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ServiceError {
@@ -43,6 +45,15 @@ impl ServiceError {
         Self {
             kind,
             keys: vec![key.to_owned()],
+            retry_after: None,
+        }
+    }
+
+    /// A 429 with the seconds to wait.
+    pub fn too_many(key: &str, retry_after_secs: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after_secs.max(1)),
+            ..Self::new(ErrorKind::TooManyRequests, key)
         }
     }
 
@@ -51,6 +62,7 @@ impl ServiceError {
         Self {
             kind: ErrorKind::Unprocessable,
             keys,
+            retry_after: None,
         }
     }
 

@@ -19,6 +19,7 @@ pub mod profiles;
 pub mod record;
 pub mod seed;
 pub mod session_inventory;
+pub mod throttle;
 pub mod totp_check;
 
 pub use context::{Services, Settings};

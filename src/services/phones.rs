@@ -92,6 +92,7 @@ impl Services {
         number: &PhoneNumber,
         code: &str,
     ) -> Result<(), ServiceError> {
+        self.throttle_sms(&user.uid, number.digits()).await?;
         let sms = Sms {
             to: number.e164(),
             body: format!(

@@ -7,7 +7,9 @@
 
 mod memory;
 pub mod nonce_guard;
+pub mod rate_limit;
 mod redis_store;
+pub mod softlock;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +21,9 @@ use crate::domain::ClientInfo;
 
 pub use memory::MemoryStore;
 pub use nonce_guard::NonceGuard;
+pub use rate_limit::{Limit, RateLimiter, Verdict};
 pub use redis_store::RedisStore;
+pub use softlock::Softlock;
 
 /// `last_seen_at` is rewritten at most this often, so a busy session does not turn
 /// every edge check into a write.

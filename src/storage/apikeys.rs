@@ -106,6 +106,8 @@ pub struct KeyUpdate {
     pub allowed_ips: Option<Option<String>>,
     /// End of validity.
     pub expires_at: Option<Option<chrono::NaiveDateTime>>,
+    /// Per-key edge rate (admin only; `Some(None)` back to the default).
+    pub rate_limit_per_sec: Option<Option<i32>>,
 }
 
 /// Applies a [`KeyUpdate`] and tells every instance's edge.
@@ -128,6 +130,9 @@ pub async fn update(
     }
     if let Some(at) = change.expires_at {
         update = update.col_expr(apikeys::Column::ExpiresAt, Expr::value(at));
+    }
+    if let Some(rate) = change.rate_limit_per_sec {
+        update = update.col_expr(apikeys::Column::RateLimitPerSec, Expr::value(rate));
     }
     update.filter(apikeys::Column::Id.eq(id)).exec(conn).await?;
     invalidations::publish(conn, invalidations::APIKEY, kid).await

@@ -24,6 +24,7 @@ mod identity_sessions;
 mod identity_signup;
 mod mail_delivery;
 mod nginx;
+mod rate_limits;
 mod redis_outage;
 mod resource_account;
 mod resource_api_keys;

@@ -143,27 +143,27 @@ fn start_nginx(listen: u16, barong: u16, peatio: u16) -> Nginx {
     Nginx(child, dir)
 }
 
-#[tokio::test]
-async fn through_a_real_nginx() {
-    if !std::path::Path::new(NGINX).exists() {
-        assert!(
-            std::env::var("BARONG_TEST_NGINX").is_err(),
-            "BARONG_TEST_NGINX is set but nginx is missing"
-        );
-        eprintln!("nginx not installed; skipping");
-        return;
+/// Whether nginx can run here (a missing nginx is a failure when CI asks for it).
+fn nginx_available() -> bool {
+    if std::path::Path::new(NGINX).exists() {
+        return true;
     }
-    let app = TestApp::spawn().await;
+    assert!(
+        std::env::var("BARONG_TEST_NGINX").is_err(),
+        "BARONG_TEST_NGINX is set but nginx is missing"
+    );
+    eprintln!("nginx not installed; skipping");
+    false
+}
+
+/// The shipped nginx in front of `app` and a recording upstream, answering.
+async fn nginx_in_front(app: &TestApp) -> (Nginx, String, Seen) {
     let (peatio, seen) = upstream().await;
     let listen = free_port();
-    let _nginx = start_nginx(listen, app.addr.port(), peatio);
+    let nginx = start_nginx(listen, app.addr.port(), peatio);
     let base = format!("http://127.0.0.1:{listen}");
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
     for _ in 0..100 {
-        if browser
+        if reqwest::Client::new()
             .get(format!("{base}/api/v2/barong/identity/ping"))
             .send()
             .await
@@ -173,6 +173,20 @@ async fn through_a_real_nginx() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    (nginx, base, seen)
+}
+
+#[tokio::test]
+async fn through_a_real_nginx() {
+    if !nginx_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let (_nginx, base, seen) = nginx_in_front(&app).await;
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
 
     // A browser signs up, confirms and logs in, all through nginx (pass routes).
     let r = browser
@@ -309,6 +323,16 @@ async fn through_a_real_nginx() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
+    // A status nginx would turn into its own 500 keeps barong's status and key.
+    let r = anonymous
+        .get(format!("{base}/api/v2/peatio/account/balances"))
+        .header("X-Auth-Apikey", "b0b0b0b0b0b0b0b0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body, json!({"errors": ["authz.invalid_api_key_headers"]}));
     assert_eq!(
         seen.lock().unwrap().len(),
         before,
@@ -328,4 +352,34 @@ async fn through_a_real_nginx() {
         (path.as_str(), auth),
         ("/api/v2/peatio/public/markets", None)
     );
+}
+
+#[tokio::test]
+async fn a_rate_limit_keeps_its_status_and_retry_after_through_nginx() {
+    if !nginx_available() {
+        return;
+    }
+    let app = TestApp::spawn_with(&[("BARONG_RATE_LIMIT_ANON_PER_SEC", "2")]).await;
+    let (nginx, base, seen) = nginx_in_front(&app).await;
+    let client = reqwest::Client::new();
+    let markets = format!("{base}/api/v2/peatio/public/markets");
+    // The readiness probe above may have used this second's allowance: start afresh.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    for _ in 0..2 {
+        assert_eq!(client.get(&markets).send().await.unwrap().status(), 200);
+    }
+    let before = seen.lock().unwrap().len();
+    let r = client.get(&markets).send().await.unwrap();
+    assert_eq!(r.status(), 429);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(wait, 1, "a one-second window");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body, json!({"errors": ["rate_limit.exceeded"]}));
+    assert_eq!(seen.lock().unwrap().len(), before, "not forwarded");
+
+    drop(nginx);
 }

@@ -74,7 +74,8 @@ async fn create_list_update_delete_through_the_edge() {
                 "created_at",
                 "updated_at",
                 "allowed_ips",
-                "expires_at"
+                "expires_at",
+                "rate_limit_per_sec"
             ]
         );
         assert!(created["created_at"].as_str().unwrap().ends_with('Z'));

@@ -16,10 +16,22 @@ const NUMBER: &str = "+44 07418084106";
 const DIGITS: &str = "447418084106";
 const OTHER: &str = "+1 415 555 2671";
 
-/// Every database backend, each app with the extra settings.
-async fn each_backend_with(env: &[(&str, &str)]) -> Vec<TestApp> {
+/// The SMS rate limits (tested in `rate_limits.rs`) off, so these tests can send codes
+/// back to back.
+const NO_SMS_LIMITS: [(&str, &str); 2] = [
+    ("BARONG_SMS_MIN_INTERVAL", "0"),
+    ("BARONG_SMS_MAX_PER_HOUR", "0"),
+];
+
+/// Every backend, each app with the extra settings and no SMS rate limits.
+async fn each_backend_with(extra: &[(&str, &str)]) -> Vec<TestApp> {
+    let env: Vec<(&str, &str)> = NO_SMS_LIMITS.iter().chain(extra).copied().collect();
+    let env = env.as_slice();
     let mut apps = vec![TestApp::spawn_with(env).await];
     let redis = std::env::var("BARONG_TEST_REDIS_URL").ok();
+    if let Some(r) = &redis {
+        apps.push(TestApp::spawn_on(Db::Sqlite, Some(r.clone()), env).await);
+    }
     if let Ok(pg) = std::env::var("BARONG_TEST_POSTGRES_URL") {
         apps.push(TestApp::spawn_on(Db::Postgres(pg), redis, env).await);
     }
@@ -120,7 +132,7 @@ async fn expect_message(r: reqwest::Response, status: u16, message: &str, label:
 
 #[tokio::test]
 async fn add_list_and_verify_sets_validated_at_label_and_level() {
-    for app in TestApp::each_backend().await {
+    for app in each_backend_with(&[]).await {
         let l = app.label.clone();
         let token = user(&app, "phone@barong.test").await;
         assert_eq!(list(&app, &token).await, json!([]));
@@ -208,7 +220,7 @@ async fn add_list_and_verify_sets_validated_at_label_and_level() {
 
 #[tokio::test]
 async fn bad_input_gets_barong_keys() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(&NO_SMS_LIMITS).await;
     let l = app.label.clone();
     let token = user(&app, "bad@barong.test").await;
     expect(
@@ -324,7 +336,7 @@ async fn bad_input_gets_barong_keys() {
 
 #[tokio::test]
 async fn duplicates_and_numbers_verified_by_another_user() {
-    for app in TestApp::each_backend().await {
+    for app in each_backend_with(&[]).await {
         let l = app.label.clone();
         let alice = user(&app, "alice@barong.test").await;
         let bob = user(&app, "bob@barong.test").await;
@@ -624,6 +636,8 @@ async fn twilio_gets_a_form_with_basic_auth_and_failures_write_nothing() {
         ("BARONG_TWILIO_AUTH_TOKEN", "tok3n"),
         ("BARONG_TWILIO_PHONE_NUMBER", "+15005550006"),
         ("BARONG_PHONE_CODE_RESEND_SECS", "0"),
+        NO_SMS_LIMITS[0],
+        NO_SMS_LIMITS[1],
     ])
     .await;
     let l = app.label.clone();
@@ -674,7 +688,7 @@ async fn twilio_gets_a_form_with_basic_auth_and_failures_write_nothing() {
 
 #[tokio::test]
 async fn at_most_three_unverified_numbers_a_day() {
-    for app in TestApp::each_backend().await {
+    for app in each_backend_with(&[]).await {
         let l = app.label.clone();
         let token = user(&app, "pump@barong.test").await;
         for number in [NUMBER, OTHER, "+33 6 12 34 56 78"] {

@@ -3,6 +3,7 @@
 //! is refused here even if the gateway's RBAC let it through (W7).
 
 pub(crate) mod activities;
+pub(crate) mod api_keys;
 pub(crate) mod documents;
 pub(crate) mod guard;
 pub(crate) mod labels;
@@ -50,6 +51,7 @@ pub fn router() -> Router<HttpState> {
         .route("/activities", get(activities::list_user_activities))
         .route("/activities/admin", get(activities::list_admin_activities))
         .route("/metrics", get(metrics::metrics))
+        .route("/api_keys", axum::routing::put(api_keys::put_api_key))
         .route(
             "/users/documents/{id}/upload",
             get(documents::download_document),

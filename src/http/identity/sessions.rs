@@ -1,5 +1,6 @@
 //! Log-in (`POST /identity/sessions`) and log-out (`DELETE /identity/sessions`).
 
+use crate::http::throttle::IdentityRateLimit;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
@@ -43,6 +44,7 @@ pub struct LoginResponse {
               (status = 422, description = "Validation errors, `totp.error` (code reused)")))]
 pub async fn create_session(
     State(state): State<HttpState>,
+    _limit: IdentityRateLimit,
     Client(client): Client,
     params: Params,
 ) -> Result<Response, ApiError> {

@@ -1,5 +1,6 @@
 //! Sign-up, email confirmation and password reset.
 
+use crate::http::throttle::IdentityRateLimit;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -24,6 +25,7 @@ const PREFIX: &str = "identity.user";
               (status = 422, description = "Validation errors")))]
 pub async fn create_user(
     State(state): State<HttpState>,
+    _limit: IdentityRateLimit,
     Client(client): Client,
     params: Params,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -52,6 +54,7 @@ pub async fn create_user(
               (status = 422, description = "Validation errors, or `identity.user.active_or_doesnt_exist`")))]
 pub async fn generate_email_code(
     State(state): State<HttpState>,
+    _limit: IdentityRateLimit,
     params: Params,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut v = Validator::new(&params, PREFIX);
@@ -73,6 +76,7 @@ pub async fn generate_email_code(
               (status = 422, description = "Validation errors, used token, or account not pending")))]
 pub async fn confirm_email_code(
     State(state): State<HttpState>,
+    _limit: IdentityRateLimit,
     params: Params,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut v = Validator::new(&params, PREFIX);
@@ -91,6 +95,7 @@ pub async fn confirm_email_code(
               (status = 422, description = "Validation errors")))]
 pub async fn generate_password_code(
     State(state): State<HttpState>,
+    _limit: IdentityRateLimit,
     Client(client): Client,
     params: Params,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -114,6 +119,7 @@ pub async fn generate_password_code(
               (status = 422, description = "Validation errors, mismatch or used token")))]
 pub async fn confirm_password_code(
     State(state): State<HttpState>,
+    _limit: IdentityRateLimit,
     Client(client): Client,
     params: Params,
 ) -> Result<impl IntoResponse, ApiError> {

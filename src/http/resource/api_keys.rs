@@ -42,6 +42,11 @@ fn key_json(key: &ApiKey, secret: Option<&str>) -> Value {
             "expires_at".to_owned(),
             json!(key.expires_at.map(time_format::entity)),
         );
+        // Set by an admin; null: `BARONG_RATE_LIMIT_APIKEY_PER_SEC`.
+        map.insert(
+            "rate_limit_per_sec".to_owned(),
+            json!(key.rate_limit_per_sec),
+        );
     }
     body
 }

@@ -4,6 +4,7 @@
 //! audited admin calls only when an AUDIT permission matched at the edge).
 
 pub mod activities;
+pub mod api_keys;
 pub mod labels;
 pub mod metrics;
 pub mod permissions;

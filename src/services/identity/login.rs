@@ -1,6 +1,11 @@
 //! Log-in and log-out. The password is checked before anything about the account is
 //! revealed, and an unknown email costs the same argon2 verification and gets the same
 //! error as a wrong password, so the form cannot be used to enumerate accounts (W11).
+//! Failed passwords and 2FA codes feed the softlock (`sessions::softlock`), keyed by the
+//! email asked for (known or not, so a lock says nothing about whether it exists):
+//! past `login_max_failures`, every attempt waits out a doubling delay and gets 429
+//! `identity.session.too_many_attempts`, whatever the password, unless a captcha
+//! provider is configured and the captcha was solved (so an owner can always get in).
 
 use serde_json::Value;
 
@@ -43,6 +48,17 @@ fn unauthorized(key: &str) -> ServiceError {
     ServiceError::new(ErrorKind::Unauthorized, key)
 }
 
+const TOO_MANY_ATTEMPTS: &str = "identity.session.too_many_attempts";
+
+/// The softlock's name for an account: a digest of the email asked for, so the store
+/// holds no addresses.
+fn softlock_account(raw_email: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(
+        Email::lookup_key(raw_email).as_bytes(),
+    ))
+}
+
 impl Services {
     /// Authenticates and opens a session.
     pub async fn login(
@@ -54,17 +70,25 @@ impl Services {
         self.captcha
             .verify(input.captcha_response.as_ref(), &client.ip)
             .await?;
+        let account = softlock_account(&input.email);
+        if !self.captcha.enabled()
+            && let Some(wait) = self.softlock.wait(&account).await?
+        {
+            return Err(ServiceError::too_many(TOO_MANY_ATTEMPTS, wait));
+        }
         let user = storage::users::find_by_email(conn, &Email::lookup_key(&input.email)).await?;
         let digest = user
             .as_ref()
             .map_or(&*self.dummy_digest, |u| u.password_digest.as_str());
         let verification = password::verify(&input.password, digest).await;
         let Some(user) = user else {
+            self.login_failed(&account, None, client).await?;
             return Err(unauthorized("identity.session.invalid_params"));
         };
         if verification == Verification::Mismatch {
             let failed = UserActivity::failed(topic::SESSION, LOGIN, "Invalid Email or Password");
             record::user_activity(conn, user.id, client, failed).await;
+            self.login_failed(&account, Some(&user), client).await?;
             return Err(unauthorized("identity.session.invalid_params"));
         }
         let refused = match UserState::from_db(&user.state) {
@@ -85,10 +109,21 @@ impl Services {
             .await;
             return Err(unauthorized(key));
         }
-        if user.otp {
-            self.second_factor(&user, input.otp_code.as_deref(), client)
-                .await?;
+        if user.otp
+            && let Err(err) = self
+                .second_factor(&user, input.otp_code.as_deref(), client)
+                .await
+        {
+            if err
+                .keys
+                .iter()
+                .any(|k| k == "identity.session.invalid_otp" || k == "totp.error")
+            {
+                self.login_failed(&account, Some(&user), client).await?;
+            }
+            return Err(err);
         }
+        self.softlock.success(&account).await?;
         if verification == Verification::MatchNeedsRehash {
             self.upgrade_digest(&user, &input.password).await;
         }
@@ -107,6 +142,33 @@ impl Services {
             session_id,
             session,
         })
+    }
+
+    /// Counts a failed password or 2FA code; when that starts a delay, the account's
+    /// owner (if it exists) gets a user activity and the log a `security` event.
+    async fn login_failed(
+        &self,
+        account: &str,
+        user: Option<&User>,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        let max = self.settings.login_max_failures;
+        let Some(delay) = self.softlock.failure(account, max).await? else {
+            return Ok(());
+        };
+        if let Some(user) = user {
+            let reason = "Too many failed attempts: log-ins delayed";
+            let locked = UserActivity::failed(topic::SESSION, LOGIN, reason);
+            record::user_activity(self.db.conn(), user.id, client, locked).await;
+        }
+        tracing::warn!(
+            security.event = "login.softlock",
+            user.uid = user.map_or("", |u| u.uid.as_str()),
+            client.ip = %client.ip,
+            softlock.delay_secs = delay,
+            "log-ins for an account delayed after repeated failures"
+        );
+        Ok(())
     }
 
     async fn second_factor(

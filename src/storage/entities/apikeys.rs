@@ -29,6 +29,8 @@ pub struct Model {
     pub allowed_ips: Option<String>,
     /// When the key stops working (ours).
     pub expires_at: Option<DateTime>,
+    /// Edge checks per second set by an admin for this key; null: the default (ours).
+    pub rate_limit_per_sec: Option<i32>,
 }
 
 /// No declared relations.

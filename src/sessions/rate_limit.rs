@@ -1,0 +1,257 @@
+//! Rate limits shared by every instance: "at most `max` hits in any `window`" per key
+//! (client IP, account, API key, phone number), as a sliding-window log. With Redis the
+//! whole decision is one Lua script (one round trip, atomic, Redis's own clock so
+//! instances with skewed clocks agree); without Redis an in-process map does the same
+//! for a single instance. Only allowed hits are logged, so a client that keeps
+//! hammering is let in again as soon as its window has room. Barong had no throttling
+//! at all (W12).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use redis::aio::ConnectionManager;
+
+use super::SessionError;
+
+/// A limit; `max == 0` switches it off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Most hits allowed in any window.
+    pub max: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+impl Limit {
+    /// `max` hits per `window`.
+    pub const fn new(max: u32, window: Duration) -> Self {
+        Self { max, window }
+    }
+
+    /// Whether the limit is switched off.
+    pub fn is_off(&self) -> bool {
+        self.max == 0 || self.window.is_zero()
+    }
+}
+
+/// The answer for one hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Under the limit; the hit is counted.
+    Allowed,
+    /// Over the limit; retry after this many seconds (at least 1).
+    Limited {
+        /// Seconds until the window has room.
+        retry_after_secs: u64,
+    },
+}
+
+/// Sliding-window log in Redis: KEYS[1] a sorted set of hit times (microseconds);
+/// ARGV: max, window in microseconds, a unique member. Returns 0 when allowed, else the
+/// microseconds until the oldest hit leaves the window.
+const SCRIPT: &str = r"
+local key = KEYS[1]
+local max = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZCARD', key) >= max then
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  local wait = tonumber(oldest[2]) + window - now
+  if wait < 1 then wait = 1 end
+  return wait
+end
+redis.call('ZADD', key, now, ARGV[3])
+redis.call('PEXPIRE', key, math.ceil(window / 1000))
+return 0
+";
+
+struct Log {
+    window: Duration,
+    hits: VecDeque<Instant>,
+}
+
+type MemoryLogs = Arc<Mutex<HashMap<String, Log>>>;
+
+/// Counts hits, in process or in Redis (cheap to clone).
+#[derive(Clone)]
+pub struct RateLimiter {
+    backend: Backend,
+}
+
+#[derive(Clone)]
+enum Backend {
+    /// In-process (one instance only).
+    Memory(MemoryLogs),
+    /// Shared through Redis; the script is sent by EVALSHA (EVAL on a miss).
+    Redis {
+        conn: ConnectionManager,
+        prefix: String,
+        script: Arc<redis::Script>,
+    },
+}
+
+/// Entries kept in memory before stale logs are swept.
+const SWEEP_ABOVE: usize = 100_000;
+
+fn secs_ceil(d: Duration) -> u64 {
+    let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+    secs.max(1)
+}
+
+impl RateLimiter {
+    /// A limiter beside the session store's backend.
+    pub fn new(store: &super::SessionStore) -> Self {
+        let backend = match store {
+            super::SessionStore::Memory(_) => Backend::Memory(Arc::default()),
+            super::SessionStore::Redis(r) => Backend::Redis {
+                conn: r.connection(),
+                prefix: r.prefix().to_owned(),
+                script: Arc::new(redis::Script::new(SCRIPT)),
+            },
+        };
+        Self { backend }
+    }
+
+    /// Counts a hit on `key` under `limit` (a switched-off limit always allows and
+    /// costs nothing). A Redis that cannot answer is an error: callers fail closed.
+    pub async fn hit(&self, key: &str, limit: Limit) -> Result<Verdict, SessionError> {
+        if limit.is_off() {
+            return Ok(Verdict::Allowed);
+        }
+        match &self.backend {
+            Backend::Memory(logs) => Ok(memory_hit(logs, key, limit, Instant::now())),
+            Backend::Redis {
+                conn,
+                prefix,
+                script,
+            } => {
+                let mut conn = conn.clone();
+                let window_us = u64::try_from(limit.window.as_micros()).unwrap_or(u64::MAX);
+                let wait_us: u64 = script
+                    .key(format!("{prefix}ratelimit:{key}"))
+                    .arg(limit.max)
+                    .arg(window_us)
+                    .arg(crate::crypto::random::hex_token(8))
+                    .invoke_async(&mut conn)
+                    .await
+                    .map_err(|e| SessionError(e.to_string()))?;
+                Ok(if wait_us == 0 {
+                    Verdict::Allowed
+                } else {
+                    Verdict::Limited {
+                        retry_after_secs: secs_ceil(Duration::from_micros(wait_us)),
+                    }
+                })
+            }
+        }
+    }
+}
+
+fn memory_hit(logs: &MemoryLogs, key: &str, limit: Limit, now: Instant) -> Verdict {
+    let mut logs = match logs.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if logs.len() > SWEEP_ABOVE {
+        logs.retain(|_, log| {
+            log.hits
+                .back()
+                .is_some_and(|last| now.duration_since(*last) < log.window)
+        });
+    }
+    let log = logs.entry(key.to_owned()).or_insert_with(|| Log {
+        window: limit.window,
+        hits: VecDeque::new(),
+    });
+    log.window = limit.window;
+    while log
+        .hits
+        .front()
+        .is_some_and(|first| now.duration_since(*first) >= limit.window)
+    {
+        log.hits.pop_front();
+    }
+    let max = usize::try_from(limit.max).unwrap_or(usize::MAX);
+    if log.hits.len() >= max {
+        let oldest = log.hits.front().copied().unwrap_or(now);
+        let wait = limit.window.saturating_sub(now.duration_since(oldest));
+        return Verdict::Limited {
+            retry_after_secs: secs_ceil(wait),
+        };
+    }
+    log.hits.push_back(now);
+    while log.hits.len() > max {
+        log.hits.pop_front();
+    }
+    Verdict::Allowed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn at_most_max_in_any_window() {
+        let logs = MemoryLogs::default();
+        let limit = Limit::new(30, Duration::from_secs(60));
+        let t0 = Instant::now();
+        for i in 0..30 {
+            let at = t0 + Duration::from_secs(i);
+            assert_eq!(
+                memory_hit(&logs, "ip", limit, at),
+                Verdict::Allowed,
+                "hit {i}"
+            );
+        }
+        assert_eq!(
+            memory_hit(&logs, "ip", limit, t0 + Duration::from_secs(30)),
+            Verdict::Limited {
+                retry_after_secs: 30
+            },
+            "the 31st within a minute"
+        );
+        assert_eq!(
+            memory_hit(&logs, "other", limit, t0 + Duration::from_secs(30)),
+            Verdict::Allowed,
+            "keys are apart"
+        );
+        assert_eq!(
+            memory_hit(&logs, "ip", limit, t0 + Duration::from_secs(60)),
+            Verdict::Allowed,
+            "the first hit left the window"
+        );
+        assert_eq!(
+            memory_hit(&logs, "ip", limit, t0 + Duration::from_secs(60)),
+            Verdict::Limited {
+                retry_after_secs: 1
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_switched_off_limit_allows_everything() {
+        let limiter = RateLimiter {
+            backend: Backend::Memory(MemoryLogs::default()),
+        };
+        for _ in 0..100 {
+            assert_eq!(
+                limiter
+                    .hit("k", Limit::new(0, Duration::from_secs(1)))
+                    .await
+                    .unwrap(),
+                Verdict::Allowed
+            );
+        }
+        let one = Limit::new(1, Duration::from_secs(5));
+        assert_eq!(limiter.hit("k", one).await.unwrap(), Verdict::Allowed);
+        assert_eq!(
+            limiter.hit("k", one).await.unwrap(),
+            Verdict::Limited {
+                retry_after_secs: 5
+            }
+        );
+    }
+}
