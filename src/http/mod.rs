@@ -45,6 +45,17 @@ pub fn router(state: HttpState) -> Router {
         .route("/health/ready", get(health::ready))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
+        // A bug must still answer (500 in Barong's shape), not drop the connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                tracing::error!("handler panicked");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(serde_json::json!({ "errors": ["server.internal_error"] })),
+                )
+                    .into_response()
+            },
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             tracing::info_span!("http.request", http.method = %req.method(), http.path = %req.uri().path())
         }))

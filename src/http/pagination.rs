@@ -66,9 +66,12 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// Rows to skip.
+    /// Rows to skip, at most `i64::MAX` (the SQL drivers bind a signed 64-bit offset
+    /// and panic beyond it; a page that far out is simply empty).
     pub fn offset(&self) -> u64 {
-        (self.page - 1).saturating_mul(self.limit)
+        (self.page - 1)
+            .saturating_mul(self.limit)
+            .min(i64::MAX.unsigned_abs())
     }
 }
 
@@ -192,6 +195,12 @@ mod tests {
         assert_eq!(run(Some("0"), None).1, vec!["zero."]);
         assert_eq!(run(None, Some("1001")).1, vec!["1..1000."]);
         assert_eq!(run(Some("3"), Some("20")).0.offset(), 40);
+        let far = run(Some("9223372036854775807"), Some("1000")).0;
+        assert_eq!(
+            far.offset(),
+            i64::MAX.unsigned_abs(),
+            "no overflow past i64"
+        );
     }
 
     #[test]

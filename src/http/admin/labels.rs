@@ -49,7 +49,8 @@ pub async fn users_with_label(
 /// `[{"key": "email", "value": "verified", "count": 10}]`.
 #[utoipa::path(get, path = "/api/v2/admin/users/labels/list", tag = "admin",
     params(("format" = Option<String>, Query, description = "`array` for a list of {key, value, count}")),
-    responses((status = 200, description = "Counts of private labels per key and value")))]
+    responses((status = 200, description = "Counts of private labels per key and value"),
+              (status = 422, description = "`admin.user.invalid_format`")))]
 pub async fn label_counts(
     State(state): State<HttpState>,
     _admin: AdminUser,
@@ -154,7 +155,8 @@ pub async fn put_label(
 #[utoipa::path(post, path = "/api/v2/admin/users/labels/update", tag = "admin",
     params(("uid" = String, Query), ("key" = String, Query), ("scope" = String, Query), ("value" = String, Query)),
     responses((status = 201, description = "Updated; body `201`"),
-              (status = 404, description = "`admin.user.doesnt_exist`, `admin.label.doesnt_exist`")))]
+              (status = 404, description = "`admin.user.doesnt_exist`, `admin.label.doesnt_exist`"),
+              (status = 422, description = "`admin.user.missing_*`/`empty_*` (uid, key, scope, value), `value.invalid`, ...")))]
 pub async fn post_label_update(
     State(state): State<HttpState>,
     admin: AdminUser,
@@ -169,7 +171,8 @@ pub async fn post_label_update(
 #[utoipa::path(delete, path = "/api/v2/admin/users/labels", tag = "admin",
     params(("uid" = String, Query), ("key" = String, Query), ("scope" = String, Query)),
     responses((status = 204, description = "Deleted"),
-              (status = 404, description = "`admin.user.doesnt_exist`, `admin.label.doesnt_exist`")))]
+              (status = 404, description = "`admin.user.doesnt_exist`, `admin.label.doesnt_exist`"),
+              (status = 422, description = "`admin.user.missing_*`/`empty_*` (uid, key, scope)")))]
 pub async fn delete_label(
     State(state): State<HttpState>,
     AdminUser(admin): AdminUser,

@@ -106,8 +106,9 @@ fn directory_query(
     let first_name = v.filter("first_name");
     let last_name = v.filter("last_name");
     let country = v.filter("country");
-    let level = v.filter("level").and_then(|raw| {
-        raw.parse::<i32>().map_or_else(
+    // A number filter: blank is not "no filter" but a bad number (like `from`, `to`).
+    let level = v.optional("level").and_then(|raw| {
+        raw.trim().parse::<i32>().map_or_else(
             |_| {
                 v.push_error("admin.user.non_integer_level");
                 None
@@ -180,7 +181,8 @@ pub async fn list_users(
 /// Users whose KYC documents wait for review, the longest-waiting first.
 #[utoipa::path(get, path = "/api/v2/admin/users/documents/pending", tag = "admin",
     params(("extended" = Option<bool>, Query), ("page" = Option<u64>, Query), ("limit" = Option<u64>, Query)),
-    responses((status = 200, description = "User (or UserWithFullInfo when extended) entities; headers Total, Per-Page, Page, Link")))]
+    responses((status = 200, description = "User (or UserWithFullInfo when extended) entities; headers Total, Per-Page, Page, Link"),
+              (status = 422, description = "As `GET /admin/users` (`.non_boolean_extended`, `.non_integer_level`, `invalid`, `zero.`, `1..1000.`, ...)")))]
 pub async fn pending_documents(
     State(state): State<HttpState>,
     _admin: AdminUser,

@@ -41,7 +41,8 @@ pub struct LoginResponse {
     responses((status = 201, description = "Start a new session", body = LoginResponse),
               (status = 401, description = "`identity.session.invalid_params`, `.banned`, `.discarded`, `.not_active`"),
               (status = 403, description = "`identity.session.missing_otp`, `.invalid_otp`"),
-              (status = 422, description = "Validation errors, `totp.error` (code reused)")))]
+              (status = 422, description = "Validation errors, `totp.error` (code reused)"),
+              (status = 429, description = "`rate_limit.exceeded` (client IP), `identity.session.too_many_attempts` (softlock); `Retry-After` set")))]
 pub async fn create_session(
     State(state): State<HttpState>,
     _limit: IdentityRateLimit,

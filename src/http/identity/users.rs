@@ -22,7 +22,8 @@ const PREFIX: &str = "identity.user";
            ("lang" = Option<String>, Query), ("captcha_response" = Option<String>, Query)),
     responses((status = 201, description = "Creates new user; body `201`"),
               (status = 400, description = "Captcha required"),
-              (status = 422, description = "Validation errors")))]
+              (status = 422, description = "Validation errors"),
+              (status = 429, description = "`rate_limit.exceeded`: too many identity requests from this IP; `Retry-After` set")))]
 pub async fn create_user(
     State(state): State<HttpState>,
     _limit: IdentityRateLimit,
@@ -51,7 +52,8 @@ pub async fn create_user(
 #[utoipa::path(post, path = "/api/v2/identity/users/email/generate_code", tag = "identity",
     params(("email" = String, Query), ("lang" = Option<String>, Query)),
     responses((status = 201, description = "Generated verification code; body `201`"),
-              (status = 422, description = "Validation errors, or `identity.user.active_or_doesnt_exist`")))]
+              (status = 422, description = "Validation errors, or `identity.user.active_or_doesnt_exist`"),
+              (status = 429, description = "`rate_limit.exceeded`: too many identity requests from this IP; `Retry-After` set")))]
 pub async fn generate_email_code(
     State(state): State<HttpState>,
     _limit: IdentityRateLimit,
@@ -73,7 +75,8 @@ pub async fn generate_email_code(
     params(("token" = String, Query), ("lang" = Option<String>, Query)),
     responses((status = 201, description = "Confirms an account; body `201`"),
               (status = 403, description = "`jwt.decode_and_verify`"),
-              (status = 422, description = "Validation errors, used token, or account not pending")))]
+              (status = 422, description = "Validation errors, used token, or account not pending"),
+              (status = 429, description = "`rate_limit.exceeded`: too many identity requests from this IP; `Retry-After` set")))]
 pub async fn confirm_email_code(
     State(state): State<HttpState>,
     _limit: IdentityRateLimit,
@@ -92,7 +95,8 @@ pub async fn confirm_email_code(
     params(("email" = String, Query), ("lang" = Option<String>, Query)),
     responses((status = 201, description = "Generated password reset code; body `201`"),
               (status = 404, description = "`identity.password.user_doesnt_exist`"),
-              (status = 422, description = "Validation errors")))]
+              (status = 422, description = "Validation errors"),
+              (status = 429, description = "`rate_limit.exceeded`: too many identity requests from this IP; `Retry-After` set")))]
 pub async fn generate_password_code(
     State(state): State<HttpState>,
     _limit: IdentityRateLimit,
@@ -116,7 +120,8 @@ pub async fn generate_password_code(
            ("confirm_password" = String, Query), ("lang" = Option<String>, Query)),
     responses((status = 201, description = "Resets password and ends every session; body `201`"),
               (status = 403, description = "`jwt.decode_and_verify`"),
-              (status = 422, description = "Validation errors, mismatch or used token")))]
+              (status = 422, description = "Validation errors, mismatch or used token"),
+              (status = 429, description = "`rate_limit.exceeded`: too many identity requests from this IP; `Retry-After` set")))]
 pub async fn confirm_password_code(
     State(state): State<HttpState>,
     _limit: IdentityRateLimit,

@@ -46,6 +46,7 @@ pub async fn list_phones(
     responses((status = 201, description = "`{\"message\":\"Code was sent successfully\"}`"),
               (status = 400, description = "`resource.phone.invalid_num`, `resource.phone.number_exist`, `resource.phone.exists`"),
               (status = 422, description = "`resource.phone.missing_phone_number`, `resource.phone.empty_phone_number`"),
+              (status = 429, description = "`rate_limit.exceeded`: SMS codes per user or number (`sms_min_interval`, `sms_max_per_hour`); `Retry-After` set"),
               (status = 503, description = "`resource.phone.twillio`: the SMS could not be sent (nothing stored)")))]
 pub async fn create_phone(
     State(state): State<HttpState>,
@@ -66,7 +67,7 @@ pub async fn create_phone(
               (status = 400, description = "`resource.phone.invalid_num`, `resource.phone.number_exist`"),
               (status = 404, description = "`record.not_found`"),
               (status = 422, description = "`resource.phone.missing_phone_number`, `resource.phone.empty_phone_number`"),
-              (status = 429, description = "`resource.phone.code_throttled`: a code was sent less than `phone_code_resend_secs` ago"),
+              (status = 429, description = "`resource.phone.code_throttled`: a code was sent less than `phone_code_resend_secs` ago; `rate_limit.exceeded`: SMS codes per user or number"),
               (status = 503, description = "`resource.phone.twillio`: the SMS could not be sent (the previous code stays)")))]
 pub async fn send_code(
     State(state): State<HttpState>,
