@@ -48,12 +48,14 @@ pub fn same_signature(expected: Option<String>, signature: &str) -> bool {
     })
 }
 
-/// Whether the nonce is a millisecond timestamp within `window_ms` of `now_ms`.
+/// Whether the nonce is a millisecond timestamp within `window_ms` of `now_ms`. The
+/// distance is taken without overflow: `now - ts` wrapped for nonces near `i64::MIN`
+/// (found by the `api_key` fuzz target), and one such value passed as fresh.
 pub fn nonce_fresh(nonce: &str, now_ms: i64, window_ms: i64) -> bool {
     nonce
         .trim()
         .parse::<i64>()
-        .is_ok_and(|ts| (now_ms - ts).abs() <= window_ms)
+        .is_ok_and(|ts| now_ms.abs_diff(ts) <= window_ms.unsigned_abs())
 }
 
 #[cfg(test)]
@@ -113,6 +115,10 @@ mod tests {
         assert!(nonce_fresh("1000000", 1_004_000, 5000));
         assert!(!nonce_fresh("1000000", 1_006_000, 5000));
         assert!(!nonce_fresh("abc", 1_000_000, 5000));
+        let now = 1_764_064_800_000_i64;
+        for far in [i64::MIN, i64::MAX, now.wrapping_sub(i64::MIN), -now] {
+            assert!(!nonce_fresh(&far.to_string(), now, 5000), "{far}");
+        }
         assert!(
             nonce_fresh("1006000", 1_004_000, 5000),
             "small clock skew ahead is fine"
