@@ -2,8 +2,10 @@
 //! infrastructure failures kept apart (`Unavailable`) so both adapters fail closed.
 //! Order and error keys follow Barong (reference 4.2, 4.8); paths are normalised and
 //! matched on segment boundaries; API-key signatures are compared in constant time with
-//! fresh, single-use nonces. Hot path: with warm caches an allowed check does no SQL, no
-//! RSA signature (tokens are reused) and at most one Redis round trip (the session).
+//! fresh, single-use nonces. Hot path: with warm caches an allowed check does no SQL and
+//! no RSA signature (tokens are reused); Redis round trips: one for a session (GETEX),
+//! two for an API key (nonce SET NX, then its rate-limit script), one on a pass route
+//! (the anonymous rate limit).
 //! Imports: `storage`, `sessions`, `crypto`, `config`, `domain`.
 
 pub mod api_key;
