@@ -93,7 +93,12 @@ async fn stopping_redis_denies_and_recovery_is_quick() {
         Outcome::Deny(503, "authz.unavailable".into())
     );
     let r = app.login("web@barong.test").await;
-    assert_eq!(r.status(), 503, "log-in cannot store a session");
+    assert_eq!(r.status(), 503, "log-in cannot count or store a session");
+    // The rate limiters live in Redis too: a public route is not let through uncounted.
+    let public = Probe::new("GET", "/api/v2/peatio/public/markets");
+    let unavailable = Outcome::Deny(503, "authz.unavailable".into());
+    assert_eq!(via_http(&app, &public).await, unavailable);
+    assert_eq!(via_grpc(&app, &public).await, unavailable);
 
     let mut redis = start_redis(port);
     wait_port(port).await;
