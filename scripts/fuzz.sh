@@ -11,7 +11,8 @@
 # target runs as one libFuzzer process, one after the other.
 #
 # Seeds in fuzz/seeds/<target>/ are copied into the working corpus fuzz/corpus/<target>/
-# (kept between runs, git-ignored). A crash leaves its input in fuzz/artifacts/<target>/
+# (kept between runs, git-ignored); fuzz/dicts/<target>.dict, when present, is passed
+# as a libFuzzer dictionary. A crash leaves its input in fuzz/artifacts/<target>/
 # and the full output in fuzz/logs/<target>.log; the script goes on with the other
 # targets and exits 1 if any target crashed (or failed to build).
 #
@@ -81,9 +82,13 @@ for target in "${targets[@]}"; do
     # target fuzzes the same snapshot. One libFuzzer process: no -jobs/-workers/-fork
     # unless FUZZ_ARGS asks (-jobs=1 would fork a child and send its output to fuzz-0.log).
     mkdir -p "$fuzz_dir/artifacts/$target"
+    dict_args=()
+    if [[ -f "$fuzz_dir/dicts/$target.dict" ]]; then
+        dict_args=(-dict="$fuzz_dir/dicts/$target.dict")
+    fi
     if nice -n 10 "$bin_dir/$target" -artifact_prefix="$fuzz_dir/artifacts/$target/" \
         -max_total_time="$seconds" -timeout="$timeout" -print_final_stats=1 \
-        "${extra_args[@]}" "$corpus" >"$log" 2>&1; then
+        "${dict_args[@]}" "${extra_args[@]}" "$corpus" >"$log" 2>&1; then
         echo "   ok: $(grep -E '^Done [0-9]+ runs' "$log" | tail -1 || true)"
     else
         echo "   FAILED: $target (see $log and $fuzz_dir/artifacts/$target/)"
