@@ -66,6 +66,11 @@ pub struct ListedSession {
 #[error("session store unavailable: {0}")]
 pub struct SessionError(pub String);
 
+/// Any store failure (Redis, serialisation) as a [`SessionError`].
+fn unavailable(e: impl std::fmt::Display) -> SessionError {
+    SessionError(e.to_string())
+}
+
 /// The configured session backend.
 #[derive(Clone)]
 pub enum SessionStore {

@@ -62,7 +62,7 @@ impl NonceGuard {
                     .arg(millis)
                     .query_async(&mut conn)
                     .await
-                    .map_err(|e| SessionError(e.to_string()))?;
+                    .map_err(super::unavailable)?;
                 Ok(set.is_some())
             }
         }

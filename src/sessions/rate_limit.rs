@@ -96,7 +96,8 @@ enum Backend {
 /// Entries kept in memory before stale logs are swept.
 const SWEEP_ABOVE: usize = 100_000;
 
-fn secs_ceil(d: Duration) -> u64 {
+/// Whole seconds to wait, rounded up, at least 1 (a `Retry-After` value).
+pub(super) fn secs_ceil(d: Duration) -> u64 {
     let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
     secs.max(1)
 }
@@ -137,7 +138,7 @@ impl RateLimiter {
                     .arg(crate::crypto::random::hex_token(8))
                     .invoke_async(&mut conn)
                     .await
-                    .map_err(|e| SessionError(e.to_string()))?;
+                    .map_err(super::unavailable)?;
                 Ok(if wait_us == 0 {
                     Verdict::Allowed
                 } else {

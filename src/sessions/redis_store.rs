@@ -8,7 +8,7 @@ use std::time::Duration;
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::{ListedSession, Session, SessionError};
+use super::{ListedSession, Session, SessionError, unavailable};
 
 /// Sessions shared through Redis.
 #[derive(Clone)]
@@ -16,10 +16,6 @@ pub struct RedisStore {
     conn: ConnectionManager,
     prefix: String,
     ttl_secs: u64,
-}
-
-fn unavailable(e: impl std::fmt::Display) -> SessionError {
-    SessionError(e.to_string())
 }
 
 impl RedisStore {

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use redis::aio::ConnectionManager;
 
-use super::SessionError;
+use super::{SessionError, unavailable};
 
 /// The longest delay.
 pub const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
@@ -110,12 +110,8 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn unavailable(e: impl std::fmt::Display) -> SessionError {
-    SessionError(e.to_string())
-}
-
 fn secs_ceil(ms: u64) -> u64 {
-    ms.div_ceil(1000).max(1)
+    super::rate_limit::secs_ceil(Duration::from_millis(ms))
 }
 
 impl Softlock {

@@ -109,19 +109,9 @@ impl Services {
             .await;
             return Err(unauthorized(key));
         }
-        if user.otp
-            && let Err(err) = self
-                .second_factor(&user, input.otp_code.as_deref(), client)
-                .await
-        {
-            if err
-                .keys
-                .iter()
-                .any(|k| k == "identity.session.invalid_otp" || k == "totp.error")
-            {
-                self.login_failed(&account, Some(&user), client).await?;
-            }
-            return Err(err);
+        if user.otp {
+            self.second_factor(&user, &account, input.otp_code.as_deref(), client)
+                .await?;
         }
         self.softlock.success(&account).await?;
         if verification == Verification::MatchNeedsRehash {
@@ -171,9 +161,11 @@ impl Services {
         Ok(())
     }
 
+    /// The 2FA step; a wrong or replayed code counts for the softlock of `account`.
     async fn second_factor(
         &self,
         user: &User,
+        account: &str,
         code: Option<&str>,
         client: &ClientInfo,
     ) -> Result<(), ServiceError> {
@@ -196,12 +188,14 @@ impl Services {
             TotpCheck::Invalid => {
                 let failed = UserActivity::failed(topic::SESSION, LOGIN_2FA, "OTP code is invalid");
                 record::user_activity(conn, user.id, client, failed).await;
+                self.login_failed(account, Some(user), client).await?;
                 Err(forbidden("identity.session.invalid_otp"))
             }
             TotpCheck::Replayed => {
                 let failed =
                     UserActivity::failed(topic::SESSION, LOGIN_2FA, "OTP code was already used");
                 record::user_activity(conn, user.id, client, failed).await;
+                self.login_failed(account, Some(user), client).await?;
                 Err(ServiceError::new(ErrorKind::Unprocessable, "totp.error"))
             }
         }
