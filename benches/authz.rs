@@ -40,9 +40,10 @@ async fn main() {
     let config = Config::from_sources(None, env).unwrap();
     let app = barong::app::App::build(&config).await.unwrap();
     let services = app.services();
-    let authz = barong::app::build_authorizer(&config, &services)
-        .await
-        .unwrap();
+    let authz =
+        barong::app::build_authorizer(&config, &services, barong::observability::Metrics::new())
+            .await
+            .unwrap();
     let conn = services.db.conn();
 
     let user = barong::storage::users::insert(

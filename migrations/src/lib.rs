@@ -28,6 +28,7 @@ mod m20261205_000005_phone_codes;
 mod m20261205_000900_admin_search_indexes;
 mod m20261205_000910_apikey_limits;
 mod m20261205_000920_apikey_rate_limit;
+mod m20261207_000001_create_outbox;
 
 /// The ordered list of migrations; `barong migrate` and `barong serve` apply it.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000900_admin_search_indexes::Migration),
             Box::new(m20261205_000910_apikey_limits::Migration),
             Box::new(m20261205_000920_apikey_rate_limit::Migration),
+            Box::new(m20261207_000001_create_outbox::Migration),
         ]
     }
 }

@@ -16,9 +16,10 @@ use crate::authz::{Authorizer, AuthzSettings};
 use crate::config::{Config, StorageBackend};
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::secret_box::SecretBox;
-use crate::events::{MailQueue, Mailer, SmsSender};
+use crate::events::{MailSettings, Mailer, Relay, SmsSender};
 use crate::grpc;
 use crate::http::{self, CookieSettings, HttpState, VersionInfo};
+use crate::observability::Metrics;
 use crate::services::captcha::CaptchaVerifier;
 use crate::services::seed::{DEFAULT_SEEDS, Seeds};
 use crate::services::{Services, Settings};
@@ -31,7 +32,9 @@ pub struct App {
     services: Services,
     http_listener: TcpListener,
     grpc_listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     http_state: HttpState,
+    relay: Relay,
 }
 
 /// Connects every dependency and builds the use-case layer (shared by `serve` and the
@@ -60,11 +63,6 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         config.secret_keys_retired.as_ref().map(|s| s.expose()),
         &config.data_dir,
     )?;
-    let mailer = Mailer::from_config(
-        config.smtp_url.as_ref().map(|s| s.expose()),
-        config.mail_dir(),
-        &config.mail_from,
-    )?;
     let settings = Settings {
         app_name: config.app_name.clone(),
         frontend_url: config.frontend_url.clone(),
@@ -81,13 +79,13 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         sms_min_interval: config.sms_min_interval,
         sms_max_per_hour: config.sms_max_per_hour,
         login_max_failures: config.login_max_failures,
+        domain: config.domain.clone(),
     };
     let services = Services::new(
         db,
         sessions,
         jwt,
         secrets,
-        MailQueue::start(mailer),
         CaptchaVerifier::from_config(config),
         settings,
         SmsSender::from_config(config)?,
@@ -136,7 +134,17 @@ impl App {
         let grpc_listener = TcpListener::bind(config.grpc_addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.grpc_addr))?;
-        let authz = build_authorizer(config, &services).await?;
+        let metrics_listener = match config.metrics_socket()? {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {addr}"))?,
+            ),
+            None => None,
+        };
+        let metrics = Metrics::new();
+        let authz = build_authorizer(config, &services, metrics.clone()).await?;
+        let relay = build_relay(config, &services, metrics.clone())?;
         let http_state = HttpState {
             services: services.clone(),
             authz,
@@ -146,12 +154,16 @@ impl App {
             }),
             trusted_proxies: Arc::new(config.trusted_proxy_nets()?),
             version: Arc::new(version_info()),
+            metrics,
+            metrics_on_main_port: metrics_listener.is_none(),
         };
         Ok(Self {
             services,
             http_listener,
             grpc_listener,
+            metrics_listener,
             http_state,
+            relay,
         })
     }
 
@@ -185,7 +197,20 @@ impl App {
         let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|stop| *stop).await;
         };
+        let relay = self.relay.spawn(stop_rx.clone());
         let state = self.http_state;
+        if let Some(listener) = self.metrics_listener {
+            let metrics_app = http::metrics_router(state.clone());
+            let stop = stopped(stop_rx.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, metrics_app)
+                    .with_graceful_shutdown(stop)
+                    .await
+                {
+                    tracing::error!(error = %e, "metrics listener failed");
+                }
+            });
+        }
         let ext_authz = grpc::ExtAuthz::new(state.authz.clone(), state.trusted_proxies.clone());
         let grpc_server = grpc::serve(ext_authz, self.grpc_listener, stopped(stop_rx.clone()));
         let service = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -194,14 +219,45 @@ impl App {
         let (http_result, grpc_result) = tokio::join!(http_server.into_future(), grpc_server);
         http_result?;
         grpc_result?;
+        if let Err(e) = relay.await {
+            tracing::error!(error = %e, "outbox relay ended abnormally");
+        }
         self.services.db.close().await;
         tracing::info!("barong stopped");
         Ok(())
     }
 }
 
+/// The outbox relay: RabbitMQ (when configured) and the mailer, with the event key.
+fn build_relay(config: &Config, services: &Services, metrics: Metrics) -> anyhow::Result<Relay> {
+    let mailer = Mailer::from_config(
+        config.smtp_url.as_ref().map(|s| s.expose()),
+        config.mail_dir(),
+        &config.mail_from,
+    )?;
+    let event_keys =
+        JwtKeys::load_or_create_at(&config.event_key_path(), jsonwebtoken::Algorithm::RS256)
+            .context("event key")?;
+    Ok(Relay {
+        db: services.db.clone(),
+        mailer,
+        mail: MailSettings {
+            app_name: config.app_name.clone(),
+            frontend_url: config.frontend_url.clone(),
+        },
+        event_keys,
+        amqp_url: config.amqp_url.as_ref().map(|s| s.expose().to_owned()),
+        retention: Duration::from_secs(config.outbox_retention),
+        metrics,
+    })
+}
+
 /// The edge decision core over the same database, sessions and keys.
-pub async fn build_authorizer(config: &Config, services: &Services) -> anyhow::Result<Authorizer> {
+pub async fn build_authorizer(
+    config: &Config,
+    services: &Services,
+    metrics: Metrics,
+) -> anyhow::Result<Authorizer> {
     let rules =
         RulesHandle::load(config.authz_rules_file.as_deref()).map_err(anyhow::Error::msg)?;
     let settings = AuthzSettings {
@@ -222,6 +278,7 @@ pub async fn build_authorizer(config: &Config, services: &Services) -> anyhow::R
         services.db.clone(),
         services.jwt.clone(),
         services.secrets.clone(),
+        metrics,
     )
     .await?)
 }

@@ -6,13 +6,16 @@
 //! no RSA signature (tokens are reused); Redis round trips: one for a session (GETEX),
 //! two for an API key (nonce SET NX, then its rate-limit script), one on a pass route
 //! (the anonymous rate limit).
-//! Imports: `storage`, `sessions`, `crypto`, `config`, `domain`.
+//! Every decision is observed once (`observe`): a span joined to the gateway's trace, a
+//! log line and the Prometheus counters, all from one typed event.
+//! Imports: `storage`, `sessions`, `crypto`, `config`, `domain`, `observability`.
 
 pub mod api_key;
 mod audit;
 pub mod deny;
 mod feed;
 mod key_check;
+mod observe;
 pub mod path;
 pub mod rbac;
 mod request;
@@ -29,6 +32,7 @@ use moka::future::Cache;
 
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::secret_box::SecretBox;
+use crate::observability::Metrics;
 use crate::sessions::{Limit, NonceGuard, RateLimiter, SessionStore, Verdict};
 use crate::storage::{self, Database};
 
@@ -85,6 +89,7 @@ struct Inner {
     limiter: RateLimiter,
     tokens: UpstreamTokens,
     audit: AuditWriter,
+    metrics: Metrics,
 }
 
 const CACHE_TTL: Duration = Duration::from_secs(300);
@@ -99,11 +104,12 @@ impl Authorizer {
         db: Database,
         jwt: Arc<JwtKeys>,
         secrets: Arc<SecretBox>,
+        metrics: Metrics,
     ) -> Result<Self, Unavailable> {
         let nonce_ttl =
             Duration::from_millis(u64::try_from(settings.nonce_window_ms * 2).unwrap_or(10_000));
         let inner = Inner {
-            tokens: UpstreamTokens::new(jwt, settings.jwt_expire_secs),
+            tokens: UpstreamTokens::new(jwt, settings.jwt_expire_secs, metrics.clone()),
             nonces: NonceGuard::new(&sessions, nonce_ttl),
             limiter: RateLimiter::new(&sessions),
             audit: AuditWriter::start(db.clone()),
@@ -121,6 +127,7 @@ impl Authorizer {
             sessions,
             db,
             secrets,
+            metrics,
         };
         let authz = Self {
             inner: Arc::new(inner),
@@ -243,8 +250,10 @@ impl Authorizer {
     /// A user by uid, from the cache or the database; `None` if it does not exist.
     async fn user(&self, uid: &str) -> Result<Option<Arc<UserSnapshot>>, Unavailable> {
         if let Some(user) = self.inner.users.get(uid).await {
+            self.inner.metrics.cache_lookup("users", true);
             return Ok(Some(user));
         }
+        self.inner.metrics.cache_lookup("users", false);
         let Some(row) = storage::users::find_by_uid(self.inner.db.conn(), uid)
             .await
             .map_err(unavailable)?
@@ -259,8 +268,10 @@ impl Authorizer {
     /// An API key by kid with its secret decrypted; `None` if unknown.
     async fn key(&self, kid: &str) -> Result<Option<Arc<KeySnapshot>>, Unavailable> {
         if let Some(key) = self.inner.keys.get(kid).await {
+            self.inner.metrics.cache_lookup("api_keys", true);
             return Ok(Some(key));
         }
+        self.inner.metrics.cache_lookup("api_keys", false);
         let conn = self.inner.db.conn();
         let Some(row) = storage::apikeys::find_by_kid(conn, kid)
             .await

@@ -12,6 +12,7 @@ use super::key_check::KeyUse;
 use super::snapshot::UserSnapshot;
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::random;
+use crate::observability::Metrics;
 
 /// Claims of the upstream token (field order is the serialisation order).
 #[derive(Debug, Serialize)]
@@ -96,11 +97,12 @@ pub struct UpstreamTokens {
     lifetime: i64,
     /// Keyed by uid and the session handle, or the key and signature version.
     cache: Cache<(String, Option<String>), Arc<Minted>>,
+    metrics: Metrics,
 }
 
 impl UpstreamTokens {
     /// Tokens valid `lifetime_secs`, signed with `keys`.
-    pub fn new(keys: Arc<JwtKeys>, lifetime_secs: u64) -> Self {
+    pub fn new(keys: Arc<JwtKeys>, lifetime_secs: u64, metrics: Metrics) -> Self {
         let lifetime = i64::try_from(lifetime_secs).unwrap_or(300).max(2);
         let cache = Cache::builder()
             .max_capacity(1_000_000)
@@ -111,6 +113,7 @@ impl UpstreamTokens {
             keys,
             lifetime,
             cache,
+            metrics,
         }
     }
 
@@ -137,8 +140,10 @@ impl UpstreamTokens {
             && m.fingerprint == fingerprint
             && now < m.refresh_at
         {
+            self.metrics.cache_lookup("upstream_jwt", true);
             return Ok(m.token.clone());
         }
+        self.metrics.cache_lookup("upstream_jwt", false);
         let claims = UpstreamClaims {
             iat: now,
             exp: now + self.lifetime,

@@ -102,7 +102,7 @@ pub enum KeysAction {
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref())?;
-    crate::observability::init(&config);
+    let _telemetry = crate::observability::init(&config);
     match cli.command {
         Command::Serve => serve::run(&config).await,
         Command::Migrate => migrate::run(&config).await,

@@ -229,6 +229,19 @@ pub struct Config {
     pub log_level: String,
     /// Log format.
     pub log_format: LogFormat,
+    /// RabbitMQ URL of the Event API (`amqp://user:pass@host:5672/%2f`); unset: events
+    /// stay in the outbox for the mailer only.
+    pub amqp_url: Option<Secret>,
+    /// PEM private key signing event envelopes; unset: generated into the data dir.
+    pub event_private_key_file: Option<PathBuf>,
+    /// Seconds a finished outbox row is kept.
+    pub outbox_retention: u64,
+    /// Separate listener for `/metrics`; unset: served on the HTTP port.
+    pub metrics_addr: Option<String>,
+    /// OTLP/gRPC collector (`http://127.0.0.1:4317`); unset: no traces exported.
+    pub otlp_endpoint: Option<String>,
+    /// `service.name` of exported spans.
+    pub otlp_service_name: String,
 }
 
 impl Config {
@@ -324,6 +337,20 @@ impl Config {
                 "sms_provider = twilio needs twilio_account_sid, twilio_auth_token and twilio_phone_number",
             );
         }
+        if let Some(url) = &self.amqp_url
+            && !(url.expose().starts_with("amqp://") || url.expose().starts_with("amqps://"))
+        {
+            return invalid("amqp_url must start with amqp:// or amqps://");
+        }
+        self.metrics_socket()?;
+        if let Some(endpoint) = &self.otlp_endpoint
+            && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+        {
+            return invalid("otlp_endpoint must start with http:// or https://");
+        }
+        if self.outbox_retention == 0 {
+            return invalid("outbox_retention must be a positive number of seconds");
+        }
         let url = self.database_url();
         if !["sqlite:", "postgres:", "postgresql:", "mysql:", "mariadb:"]
             .iter()
@@ -376,6 +403,25 @@ impl Config {
     /// The accepted KYC document types, trimmed, in configured order.
     pub fn doc_type_list(&self) -> Vec<String> {
         comma_list(&self.doc_types)
+    }
+
+    /// The separate metrics listener, when configured.
+    pub fn metrics_socket(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        self.metrics_addr
+            .as_deref()
+            .map(|raw| {
+                raw.trim().parse::<SocketAddr>().map_err(|_| {
+                    ConfigError::Invalid(format!("metrics_addr: '{raw}' is not host:port"))
+                })
+            })
+            .transpose()
+    }
+
+    /// The event signing key file: the configured one or `<data dir>/event_private_key.pem`.
+    pub fn event_key_path(&self) -> PathBuf {
+        self.event_private_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("event_private_key.pem"))
     }
 
     /// Folder where the Dir mailer writes `.eml` files.

@@ -25,6 +25,10 @@ const OPTIONAL_KEYS: &[&str] = &[
     "s3_secret_access_key",
     "twilio_account_sid",
     "twilio_auth_token",
+    "amqp_url",
+    "event_private_key_file",
+    "metrics_addr",
+    "otlp_endpoint",
 ];
 
 /// Keys whose value may come from a file named by `BARONG_<KEY>_FILE`.
@@ -39,6 +43,7 @@ const SECRET_KEYS: &[&str] = &[
     "geetest_key",
     "s3_secret_access_key",
     "twilio_auth_token",
+    "amqp_url",
 ];
 
 /// Defaults, then the file, then the environment.

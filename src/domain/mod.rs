@@ -9,6 +9,7 @@ pub mod client_ip;
 pub mod document;
 pub mod email;
 pub mod email_format;
+pub mod event;
 pub mod label;
 pub mod lang;
 pub mod level;

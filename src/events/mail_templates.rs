@@ -85,6 +85,30 @@ pub fn password_changed(lang: &Lang, app: &str, to: &str) -> Mail {
     }
 }
 
+/// Notice of a login from a device (user agent) the account had not logged in from.
+pub fn new_login(lang: &Lang, app: &str, to: &str, ip: &str, user_agent: &str) -> Mail {
+    let (subject, body) = if is_ru(lang) {
+        (
+            format!("{app}: вход с нового устройства"),
+            format!(
+                "Здравствуйте!\n\nВ вашу учётную запись выполнен вход с нового устройства.\nIP: {ip}\nУстройство: {user_agent}\nЕсли это были не вы, смените пароль и свяжитесь со службой поддержки.\n"
+            ),
+        )
+    } else {
+        (
+            format!("{app}: new login from a new device"),
+            format!(
+                "Hello,\n\nYour account was just signed in to from a device it had not used before.\nIP: {ip}\nDevice: {user_agent}\nIf this was not you, change your password and contact support.\n"
+            ),
+        )
+    };
+    Mail {
+        to: to.to_owned(),
+        subject,
+        body,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,15 @@
-//! Outgoing notifications: mail and SMS now; the Event API (RabbitMQ, outbox) joins here later.
-//! Imports: `config`, `domain`.
+//! Outgoing notifications: the Event API (outbox relay to RabbitMQ), mail rendered from
+//! events, and SMS. Imports: `config`, `crypto`, `domain`, `observability`, `storage`
+//! (the outbox it drains).
 
-pub mod mail_queue;
+pub mod amqp;
+pub mod mail_events;
 pub mod mail_templates;
 pub mod mailer;
+pub mod relay;
 pub mod sms;
 
-pub use mail_queue::MailQueue;
+pub use mail_events::MailSettings;
 pub use mailer::{Mail, Mailer};
+pub use relay::Relay;
 pub use sms::{Sms, SmsSender};

@@ -98,7 +98,7 @@ impl Authorization for ExtAuthz {
         request: Request<EnvoyCheckRequest>,
     ) -> Result<Response<CheckResponse>, Status> {
         let check = self.to_check_request(request.get_ref());
-        let response = match self.authz.check(&check).await {
+        let response = match self.authz.decide(&check, "grpc").await {
             Ok(Decision::Allow { headers }) => {
                 let mut ok = OkHttpResponseBuilder::new();
                 ok.remove_header("authorization");
@@ -120,8 +120,8 @@ impl Authorization for ExtAuthz {
                 reason.body(),
                 reason.retry_after(),
             ),
-            Err(e) => {
-                tracing::error!(error = %e, "edge check failed closed");
+            Err(_) => {
+                // Logged and counted by `decide`.
                 denied(
                     grpc_code::UNAVAILABLE,
                     503,

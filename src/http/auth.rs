@@ -88,7 +88,7 @@ pub async fn check(
     headers: HeaderMap,
 ) -> Response {
     let req = check_request(&state, peer, &method, &uri, &headers);
-    match state.authz.check(&req).await {
+    match state.authz.decide(&req, "http").await {
         Ok(Decision::Allow { headers }) => {
             let mut response = StatusCode::OK.into_response();
             for (name, value) in headers {
@@ -114,8 +114,8 @@ pub async fn check(
             }
             response
         }
-        Err(e) => {
-            tracing::error!(error = %e, "edge check failed closed");
+        Err(_) => {
+            // Logged and counted by `decide`.
             json(
                 StatusCode::SERVICE_UNAVAILABLE,
                 format!("{{\"errors\":[\"{UNAVAILABLE_KEY}\"]}}"),

@@ -18,6 +18,7 @@ pub mod params;
 mod resource;
 pub mod session_cookie;
 mod state;
+mod telemetry;
 pub mod throttle;
 pub mod time_format;
 
@@ -31,6 +32,7 @@ pub use state::{CookieSettings, HttpState, VersionInfo};
 
 /// The whole HTTP application.
 pub fn router(state: HttpState) -> Router {
+    let metrics_here = state.metrics_on_main_port;
     let api = Router::new()
         .nest("/identity", identity::router())
         .nest("/resource", resource::router())
@@ -38,12 +40,15 @@ pub fn router(state: HttpState) -> Router {
         .route("/auth", any(auth::check))
         .route("/auth/{*path}", any(auth::check))
         .route("/openapi.json", get(openapi::openapi_json));
-    Router::new()
+    let mut app = Router::new()
         .nest("/api/v2", api)
         .route("/.well-known/jwks.json", get(jwks::jwks))
         .route("/health/live", get(health::live))
-        .route("/health/ready", get(health::ready))
-        .fallback(not_found)
+        .route("/health/ready", get(health::ready));
+    if metrics_here {
+        app = app.route("/metrics", get(telemetry::metrics));
+    }
+    app.fallback(not_found)
         .method_not_allowed_fallback(not_found)
         // A bug must still answer (500 in Barong's shape), not drop the connection.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
@@ -56,9 +61,18 @@ pub fn router(state: HttpState) -> Router {
                     .into_response()
             },
         ))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            tracing::info_span!("http.request", http.method = %req.method(), http.path = %req.uri().path())
-        }))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            telemetry::count_requests,
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
+        .with_state(state)
+}
+
+/// `/metrics` alone, for the separate listener of `metrics_addr`.
+pub fn metrics_router(state: HttpState) -> Router {
+    Router::new()
+        .route("/metrics", get(telemetry::metrics))
         .with_state(state)
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use ipnet::IpNet;
 
 use crate::authz::Authorizer;
+use crate::observability::Metrics;
 use crate::services::Services;
 
 /// How the session cookie is written.
@@ -42,4 +43,8 @@ pub struct HttpState {
     pub trusted_proxies: Arc<Vec<IpNet>>,
     /// Build information.
     pub version: Arc<VersionInfo>,
+    /// Prometheus registry.
+    pub metrics: Metrics,
+    /// Whether `/metrics` is served here (no separate `metrics_addr`).
+    pub metrics_on_main_port: bool,
 }

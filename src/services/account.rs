@@ -3,11 +3,11 @@
 //! sessions: every session on closure, every other session on a password change.
 
 use crate::crypto::password::{self, Verification};
-use crate::domain::ClientInfo;
 use crate::domain::activity::{UserActivity, topic};
+use crate::domain::{ClientInfo, Lang, event};
 use crate::services::identity::password_errors;
 use crate::services::totp_check::TotpCheck;
-use crate::services::{ErrorKind, ServiceError, Services, record};
+use crate::services::{ErrorKind, ServiceError, Services, emit, record};
 use crate::storage::{self, activities::Activity, users::User};
 
 /// Topics `users/activity/{topic}` accepts (`all` lists every topic).
@@ -66,6 +66,10 @@ impl Services {
         let tx = self.db.begin().await?;
         storage::users::set_state(&tx, user.id, "discarded").await?;
         let keys = storage::apikeys::deactivate_all_for_user(&tx, user.id).await?;
+        if let Some(closed) = storage::users::find_by_id(&tx, user.id).await? {
+            let payload = storage::model_events::user_object(&closed);
+            emit(&tx, event::ACCOUNT_DISCARDED, payload).await?;
+        }
         tx.commit().await.map_err(storage::StorageError::from)?;
         let ended = self.sessions.delete_all_for_user(&user.uid).await?;
         record::user_activity(
@@ -120,7 +124,11 @@ impl Services {
             tracing::error!(error = %e, "password hashing failed");
             ServiceError::internal()
         })?;
-        storage::users::set_password_digest(conn, user.id, &digest).await?;
+        let tx = self.db.begin().await?;
+        storage::users::set_password_digest(&tx, user.id, &digest).await?;
+        let payload = self.user_event(user, &Lang::from_param(None), serde_json::json!({}));
+        emit(&tx, event::PASSWORD_CHANGE, payload).await?;
+        tx.commit().await.map_err(storage::StorageError::from)?;
         let ended = self.end_other_sessions(user, current_sid).await?;
         record::user_activity(
             conn,

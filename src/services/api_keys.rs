@@ -5,6 +5,7 @@
 //! write publishes a change notice, so the edge stops accepting a deactivated or deleted
 //! key within a second on every instance.
 
+use crate::domain::event;
 use crate::services::totp_check::TotpCheck;
 use crate::services::{ErrorKind, ServiceError, Services};
 use crate::storage::{self, apikeys::ApiKey, users::User};
@@ -179,6 +180,13 @@ impl Services {
         };
         let tx = self.db.begin().await?;
         let key = storage::apikeys::insert(&tx, new).await?;
+        let about = serde_json::json!({
+            "kid": key.kid,
+            "algorithm": key.algorithm,
+            "scope": parse_scope(input.scope.as_deref()),
+        });
+        self.emit_user_event(&tx, user.id, event::API_KEY_CREATED, about)
+            .await?;
         tx.commit().await.map_err(storage::StorageError::from)?;
         tracing::info!(user.uid = %user.uid, api_key.kid = %key.kid, "API key created");
         Ok(CreatedKey { key, secret })
@@ -235,6 +243,9 @@ impl Services {
             .ok_or_else(not_found)?;
         let tx = self.db.begin().await?;
         storage::apikeys::delete(&tx, key.id, &key.kid).await?;
+        let about = serde_json::json!({ "kid": key.kid });
+        self.emit_user_event(&tx, user.id, event::API_KEY_DELETED, about)
+            .await?;
         tx.commit().await.map_err(storage::StorageError::from)?;
         tracing::info!(user.uid = %user.uid, api_key.kid = %key.kid, "API key deleted");
         Ok(())

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::crypto::jwt::JwtKeys;
 use crate::crypto::secret_box::SecretBox;
-use crate::events::{MailQueue, SmsSender};
+use crate::events::SmsSender;
 use crate::sessions::{RateLimiter, SessionStore, Softlock};
 use crate::storage::Database;
 use crate::storage::files::FileStore;
@@ -45,9 +45,12 @@ pub struct Settings {
     pub sms_max_per_hour: u32,
     /// Failed logins before the softlock delay starts (0: off).
     pub login_max_failures: u32,
+    /// `domain` of `system.user.*` events.
+    pub domain: String,
 }
 
-/// Shared handles to storage, sessions, keys, mail and captcha.
+/// Shared handles to storage, sessions, keys and captcha (mail goes through the
+/// outbox's events).
 #[derive(Clone)]
 pub struct Services {
     /// Database pool.
@@ -58,8 +61,6 @@ pub struct Services {
     pub jwt: Arc<JwtKeys>,
     /// Encryption of secrets at rest.
     pub secrets: Arc<SecretBox>,
-    /// Outgoing mail.
-    pub mail: MailQueue,
     /// Captcha verification.
     pub captcha: CaptchaVerifier,
     /// Settings.
@@ -86,7 +87,6 @@ impl Services {
         sessions: SessionStore,
         jwt: JwtKeys,
         secrets: SecretBox,
-        mail: MailQueue,
         captcha: CaptchaVerifier,
         settings: Settings,
         sms: SmsSender,
@@ -100,7 +100,6 @@ impl Services {
             sessions,
             jwt: Arc::new(jwt),
             secrets: Arc::new(secrets),
-            mail,
             captcha,
             settings: Arc::new(settings),
             sms,

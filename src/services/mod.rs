@@ -1,6 +1,7 @@
 //! Use cases: validate, load, decide, write, notify. Framework-free (no axum, no
 //! SeaORM query building); the HTTP layer calls these and renders their errors.
-//! Imports: `storage`, `sessions`, `events`, `crypto`, `config`, `domain`.
+//! Imports: `storage`, `sessions`, `events`, `crypto`, `config`, `domain`. Events are
+//! written to the storage outbox in the transaction of their change (`emit`).
 
 pub mod account;
 pub mod admin;
@@ -8,6 +9,7 @@ pub mod api_keys;
 pub mod captcha;
 mod context;
 pub mod documents;
+mod emit;
 mod error;
 pub mod identity;
 pub mod labels;
@@ -19,8 +21,10 @@ pub mod profiles;
 pub mod record;
 pub mod seed;
 pub mod session_inventory;
+mod telemetry;
 pub mod throttle;
 pub mod totp_check;
 
 pub use context::{Services, Settings};
+pub(crate) use emit::emit;
 pub use error::{ErrorKind, ServiceError};

@@ -5,8 +5,8 @@
 
 use crate::crypto::recovery_code;
 use crate::crypto::totp::Totp;
-use crate::domain::ClientInfo;
 use crate::domain::activity::{UserActivity, topic};
+use crate::domain::{ClientInfo, event};
 use crate::services::totp_check::TotpCheck;
 use crate::services::{ErrorKind, ServiceError, Services, record};
 use crate::storage::{self, users::User};
@@ -100,6 +100,8 @@ impl Services {
             return Err(already_enabled());
         }
         storage::recovery_codes::replace(&tx, user.id, &digests).await?;
+        self.emit_user_event(&tx, user.id, event::OTP_ENABLED, serde_json::json!({}))
+            .await?;
         tx.commit().await.map_err(storage::StorageError::from)?;
         record::user_activity(
             conn,

@@ -8,6 +8,7 @@
 //! so the user can simply try again.
 
 use crate::crypto::{constant_time_eq, random};
+use crate::domain::event;
 use crate::domain::phone::{CODE_LENGTH, PhoneNumber, normalise_code};
 use crate::events::Sms;
 use crate::services::{ErrorKind, ServiceError, Services, levels};
@@ -242,6 +243,9 @@ impl Services {
             Err(e) => return Err(e.into()),
         }
         let level = levels::set_private_label(&tx, user.id, "phone", "verified").await?;
+        let number = serde_json::json!({ "number": phone.number });
+        self.emit_user_event(&tx, user.id, event::PHONE_VERIFIED, number)
+            .await?;
         tx.commit().await.map_err(StorageError::from)?;
         tracing::info!(user.uid = %user.uid, user.level = level, "phone verified");
         Ok(())

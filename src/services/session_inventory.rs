@@ -48,7 +48,14 @@ impl Services {
             .ok_or_else(|| ServiceError::new(ErrorKind::NotFound, "record.not_found"))?;
         self.sessions.delete_key(&target.key).await?;
         tracing::info!(user.uid = %user.uid, "session revoked");
-        Ok(())
+        let about = serde_json::json!({ "count": 1, "reason": "revoked" });
+        let payload = self.user_event(user, &crate::domain::Lang::from_param(None), about);
+        crate::services::emit(
+            self.db.conn(),
+            crate::domain::event::SESSION_REVOKED,
+            payload,
+        )
+        .await
     }
 
     /// Ends every session of the user except `current_sid`; returns how many ended.
@@ -65,6 +72,16 @@ impl Services {
                 self.sessions.delete_key(&l.key).await?;
                 ended += 1;
             }
+        }
+        if ended > 0 {
+            let about = serde_json::json!({ "count": ended, "reason": "others_ended" });
+            let payload = self.user_event(user, &crate::domain::Lang::from_param(None), about);
+            crate::services::emit(
+                self.db.conn(),
+                crate::domain::event::SESSION_REVOKED,
+                payload,
+            )
+            .await?;
         }
         Ok(ended)
     }

@@ -29,6 +29,11 @@ impl MemoryStore {
         self.cache.get(key).await
     }
 
+    pub(super) async fn count(&self) -> u64 {
+        self.cache.run_pending_tasks().await;
+        self.cache.entry_count()
+    }
+
     pub(super) async fn remove(&self, key: &str) {
         self.cache.invalidate(key).await;
     }

@@ -180,6 +180,19 @@ impl SessionStore {
         }
     }
 
+    /// How many sessions are live (the metrics scrape).
+    pub async fn count(&self) -> Result<u64, SessionError> {
+        match self {
+            Self::Memory(s) => Ok(s.count().await),
+            Self::Redis(s) => s.count().await,
+        }
+    }
+
+    /// Whether Redis backs this store (the `redis_up` metric exists only then).
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Self::Redis(_))
+    }
+
     /// A cheap round trip, for `/health/ready`.
     pub async fn ping(&self) -> Result<(), SessionError> {
         match self {

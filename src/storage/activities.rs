@@ -34,6 +34,26 @@ pub async fn insert_user_activity(
     Ok(())
 }
 
+/// Whether the user ever logged in successfully from this user agent (the "new
+/// device" test of the login notice; uses the `user_id` index).
+pub async fn has_logged_in_from(
+    conn: &impl Conn,
+    user_id: i64,
+    user_agent: &str,
+) -> Result<bool, StorageError> {
+    use sea_orm::PaginatorTrait;
+    let agent: String = user_agent.chars().take(255).collect();
+    let count = Activities::find()
+        .filter(activities::Column::UserId.eq(user_id))
+        .filter(activities::Column::Topic.eq("session"))
+        .filter(activities::Column::Result.eq("succeed"))
+        .filter(activities::Column::Action.is_in(["login", "login::2fa"]))
+        .filter(activities::Column::UserAgent.eq(agent))
+        .count(conn)
+        .await?;
+    Ok(count > 0)
+}
+
 /// An `admin`-category activity (written by the edge check for AUDIT and denials).
 #[derive(Debug, Clone)]
 pub struct AdminActivity {

@@ -16,6 +16,8 @@ pub mod label_directory;
 pub mod labels;
 pub mod levels;
 pub mod metrics;
+pub mod model_events;
+pub mod outbox;
 pub mod permissions;
 pub mod phones;
 pub mod profiles;
@@ -110,9 +112,36 @@ impl Database {
         &self.conn
     }
 
-    /// Starts a transaction; dropping it without `commit` rolls back.
+    /// Starts a transaction; dropping it without `commit` rolls back. On SQLite it
+    /// takes the write lock at once (`BEGIN IMMEDIATE`): a deferred transaction that
+    /// reads first fails with `SQLITE_BUSY` instead of waiting when another connection
+    /// (the outbox relay, say) wrote meanwhile.
     pub async fn begin(&self) -> Result<Tx, StorageError> {
-        Ok(self.conn.begin().await?)
+        let options = sea_orm::TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.conn.begin_with_options(options).await?)
+    }
+
+    /// Pool usage: (idle, in use, maximum) connections.
+    pub fn pool_stats(&self) -> (u32, u32, u32) {
+        let (size, idle, max) = match self.conn.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => {
+                let p = self.conn.get_postgres_connection_pool();
+                (p.size(), p.num_idle(), p.options().get_max_connections())
+            }
+            sea_orm::DatabaseBackend::MySql => {
+                let p = self.conn.get_mysql_connection_pool();
+                (p.size(), p.num_idle(), p.options().get_max_connections())
+            }
+            _ => {
+                let p = self.conn.get_sqlite_connection_pool();
+                (p.size(), p.num_idle(), p.options().get_max_connections())
+            }
+        };
+        let idle = u32::try_from(idle).unwrap_or(u32::MAX);
+        (idle, size.saturating_sub(idle), max)
     }
 
     /// A cheap round trip, for `/health/ready`.

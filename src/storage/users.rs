@@ -3,7 +3,7 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 
 use super::entities::users::{self, Entity as Users};
-use super::{Conn, StorageError, invalidations, now};
+use super::{Conn, StorageError, invalidations, model_events, now};
 
 pub use users::Model as User;
 
@@ -24,7 +24,8 @@ pub struct NewUser {
     pub referral_id: Option<i64>,
 }
 
-/// Inserts a user; a taken email or uid is a `Conflict`.
+/// Inserts a user and its `model.user.created` event; a taken email or uid is a
+/// `Conflict`.
 pub async fn insert(conn: &impl Conn, new: NewUser) -> Result<User, StorageError> {
     let at = now();
     let model = users::ActiveModel {
@@ -42,7 +43,9 @@ pub async fn insert(conn: &impl Conn, new: NewUser) -> Result<User, StorageError
         updated_at: Set(at),
         ..Default::default()
     };
-    Ok(model.insert(conn).await?)
+    let user = model.insert(conn).await?;
+    model_events::user_created(conn, &user).await?;
+    Ok(user)
 }
 
 /// Finds a user by normalised email.
@@ -79,6 +82,7 @@ pub async fn set_role(conn: &impl Conn, id: i64, role: &str) -> Result<(), Stora
 /// Switches 2FA off and forgets the TOTP secret, so turning it on again needs a new
 /// QR code (Barong kept the old Vault key).
 pub async fn disable_otp(conn: &impl Conn, id: i64) -> Result<(), StorageError> {
+    let before = find_by_id(conn, id).await?;
     Users::update_many()
         .col_expr(users::Column::Otp, Expr::value(false))
         .col_expr(
@@ -90,7 +94,7 @@ pub async fn disable_otp(conn: &impl Conn, id: i64) -> Result<(), StorageError> 
         .filter(users::Column::Id.eq(id))
         .exec(conn)
         .await?;
-    publish_change(conn, id).await
+    publish_change(conn, before).await
 }
 
 /// Users by internal id (any order), for rendering lists that reference users.
@@ -135,6 +139,7 @@ pub async fn enable_otp(
     id: i64,
     sealed_secret: &str,
 ) -> Result<(), StorageError> {
+    let before = find_by_id(conn, id).await?;
     Users::update_many()
         .col_expr(users::Column::Otp, Expr::value(true))
         .col_expr(users::Column::OtpSecret, Expr::value(sealed_secret))
@@ -142,7 +147,7 @@ pub async fn enable_otp(
         .filter(users::Column::Id.eq(id))
         .exec(conn)
         .await?;
-    publish_change(conn, id).await
+    publish_change(conn, before).await
 }
 
 /// Stores a new, not yet enabled TOTP secret (2FA set-up); refused (false) once 2FA is
@@ -166,6 +171,7 @@ pub async fn set_pending_otp_secret(
 /// Turns 2FA on with the pending secret; false when it was already on or no secret is
 /// stored.
 pub async fn turn_otp_on(conn: &impl Conn, id: i64) -> Result<bool, StorageError> {
+    let before = find_by_id(conn, id).await?;
     let result = Users::update_many()
         .col_expr(users::Column::Otp, Expr::value(true))
         .col_expr(users::Column::UpdatedAt, Expr::value(now()))
@@ -177,7 +183,7 @@ pub async fn turn_otp_on(conn: &impl Conn, id: i64) -> Result<bool, StorageError
     if result.rows_affected != 1 {
         return Ok(false);
     }
-    publish_change(conn, id).await?;
+    publish_change(conn, before).await?;
     Ok(true)
 }
 
@@ -204,19 +210,25 @@ async fn update_column(
     column: users::Column,
     value: sea_orm::Value,
 ) -> Result<(), StorageError> {
+    let before = find_by_id(conn, id).await?;
     Users::update_many()
         .col_expr(column, Expr::value(value))
         .col_expr(users::Column::UpdatedAt, Expr::value(now()))
         .filter(users::Column::Id.eq(id))
         .exec(conn)
         .await?;
-    publish_change(conn, id).await
+    publish_change(conn, before).await
 }
 
-/// Tells every instance's edge cache that this user changed.
-async fn publish_change(conn: &impl Conn, id: i64) -> Result<(), StorageError> {
-    if let Some(user) = find_by_id(conn, id).await? {
-        invalidations::publish(conn, invalidations::USER, &user.uid).await?;
+/// Tells every instance's edge cache that this user changed, and the Event API what
+/// changed (`before` is the row as it was before the update).
+async fn publish_change(conn: &impl Conn, before: Option<User>) -> Result<(), StorageError> {
+    let Some(before) = before else {
+        return Ok(());
+    };
+    if let Some(after) = find_by_id(conn, before.id).await? {
+        invalidations::publish(conn, invalidations::USER, &after.uid).await?;
+        model_events::user_updated(conn, &before, &after).await?;
     }
     Ok(())
 }

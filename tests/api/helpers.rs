@@ -46,7 +46,8 @@ struct Cleanup {
 /// A strong password accepted by Barong's rules.
 pub const PASSWORD: &str = "Tecohvi0!Qw";
 
-fn jwt_key_file() -> PathBuf {
+/// The RSA key every test app signs JWTs and event envelopes with.
+pub fn jwt_key_file() -> PathBuf {
     static FILE: OnceLock<PathBuf> = OnceLock::new();
     FILE.get_or_init(|| {
         let path = std::env::temp_dir().join(format!("barong-test-jwt-{}.pem", std::process::id()));
@@ -151,6 +152,11 @@ impl TestApp {
             ("BARONG_DATABASE_URL".into(), database_url),
             (
                 "BARONG_JWT_PRIVATE_KEY_FILE".into(),
+                jwt_key_file().display().to_string(),
+            ),
+            // The event key too: one shared RSA key instead of a key generation per app.
+            (
+                "BARONG_EVENT_PRIVATE_KEY_FILE".into(),
                 jwt_key_file().display().to_string(),
             ),
             ("BARONG_REDIS_KEY_PREFIX".into(), prefix.clone()),

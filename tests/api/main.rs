@@ -16,6 +16,7 @@ mod api_key_scopes;
 mod authz_parity;
 mod captcha;
 mod cli;
+mod events;
 mod general;
 mod helpers;
 mod identity_email;

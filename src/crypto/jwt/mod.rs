@@ -6,6 +6,7 @@
 //! `barong keys rotate` the previous public key stays published and accepted.
 
 mod key_kinds;
+mod multisig;
 
 use std::path::{Path, PathBuf};
 
@@ -114,6 +115,18 @@ impl JwtKeys {
             keys.published.extend(old.published);
         }
         Ok(keys)
+    }
+
+    /// Reads the key at `path`, generating one of `algorithm` there (mode 0600) when
+    /// the file does not exist; for keys without rotation, such as the event key.
+    pub fn load_or_create_at(path: &Path, algorithm: Algorithm) -> Result<Self, KeyError> {
+        let pem = super::key_file::read_or_create(path, || generate_pem_for(algorithm)).map_err(
+            |source| KeyError::Io {
+                path: path.display().to_string(),
+                source,
+            },
+        )?;
+        Self::from_pem(&pem)
     }
 
     /// Parses an RSA (PKCS#1 or PKCS#8), P-256 or Ed25519 (PKCS#8) PEM private key.

@@ -84,9 +84,12 @@ pub async fn confirm_email_code(
 ) -> Result<impl IntoResponse, ApiError> {
     let mut v = Validator::new(&params, PREFIX);
     let token = v.required("token");
-    v.optional_non_blank("lang");
+    let lang = v.optional_non_blank("lang");
     v.finish()?;
-    state.services.confirm_email(&token).await?;
+    state
+        .services
+        .confirm_email(&token, &Lang::from_param(lang.as_deref()))
+        .await?;
     Ok(status_body(StatusCode::CREATED))
 }
 

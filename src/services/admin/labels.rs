@@ -1,12 +1,14 @@
 //! Labels set by staff: any scope, Barong's key/value rules, the level recomputed when a
 //! private label changes. A private `document` label set to `verified` or `rejected`
 //! is the KYC decision: it is audited under the topic `kyc` as well as `labels`, so
-//! compliance can list every decision and who took it.
+//! compliance can list every decision and who took it, and sent as
+//! `system.document.verified` / `system.document.rejected` (on create and update; a
+//! deleted label is not a decision, although Barong sent the event then too).
 
 use serde_json::json;
 
-use crate::domain::ClientInfo;
 use crate::domain::label::{PRIVATE, PUBLIC, errors_for, normalise};
+use crate::domain::{ClientInfo, event};
 use crate::services::{ErrorKind, ServiceError, Services, levels};
 use crate::storage::{self, StorageError, labels::Label, users::User};
 
@@ -65,6 +67,13 @@ impl Services {
             && let Some(decision) = kyc_decision(label)
         {
             super::audit(tx, admin, client, "kyc", decision, Some(&owner.uid), data).await?;
+            let name = if decision == "verified" {
+                event::DOCUMENT_VERIFIED
+            } else {
+                event::DOCUMENT_REJECTED
+            };
+            let payload = json!({"uid": owner.uid, "email": owner.email});
+            storage::outbox::append(tx, name, &payload).await?;
         }
         Ok(())
     }

@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use crate::domain::ClientInfo;
+use crate::domain::{ClientInfo, event};
 use crate::services::{ErrorKind, ServiceError, Services};
 use crate::storage::{self, StorageError, users::User};
 
@@ -83,6 +83,8 @@ impl Services {
             UserAttribute::Otp(_) => {
                 storage::users::disable_otp(&tx, user.id).await?;
                 storage::recovery_codes::replace(&tx, user.id, &[]).await?;
+                self.emit_user_event(&tx, user.id, event::OTP_DISABLED, json!({}))
+                    .await?;
                 json!({"otp": {"from": true, "to": false}})
             }
         };

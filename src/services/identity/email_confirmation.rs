@@ -1,9 +1,9 @@
 //! Email confirmation: resend the link, and confirm with the token. Only a `pending`
 //! account can be confirmed, so banned or discarded users cannot reactivate (W10).
 
-use crate::domain::{Email, Lang, UserState};
+use crate::domain::{Email, Lang, UserState, event};
 use crate::services::one_time_token::{self, Purpose};
-use crate::services::{ErrorKind, ServiceError, Services, levels};
+use crate::services::{ErrorKind, ServiceError, Services, emit, levels};
 use crate::storage;
 
 fn active_or_missing() -> ServiceError {
@@ -22,13 +22,12 @@ impl Services {
         if !UserState::from_db(&user.state).may_confirm_email() {
             return Err(active_or_missing());
         }
-        self.send_confirmation(&user.email, &user.uid, lang);
-        Ok(())
+        self.emit_confirmation(self.db.conn(), &user, lang).await
     }
 
     /// `email/confirm_code`: verifies the token, spends it, adds `email: verified`,
     /// recomputes the level and activates the account, in one transaction.
-    pub async fn confirm_email(&self, token: &str) -> Result<(), ServiceError> {
+    pub async fn confirm_email(&self, token: &str, lang: &Lang) -> Result<(), ServiceError> {
         let claims = one_time_token::verify(&self.jwt, Purpose::Confirmation, token)
             .ok_or_else(|| ServiceError::new(ErrorKind::Forbidden, "jwt.decode_and_verify"))?;
         let user = storage::users::find_by_email(self.db.conn(), &Email::lookup_key(&claims.email))
@@ -46,6 +45,10 @@ impl Services {
         let tx = self.db.begin().await?;
         let level = levels::set_private_label(&tx, user.id, "email", "verified").await?;
         storage::users::set_state(&tx, user.id, UserState::Active.as_str()).await?;
+        if let Some(confirmed) = storage::users::find_by_id(&tx, user.id).await? {
+            let payload = self.user_event(&confirmed, lang, serde_json::json!({}));
+            emit(&tx, event::EMAIL_CONFIRMED, payload).await?;
+        }
         tx.commit().await.map_err(storage::StorageError::from)?;
         tracing::info!(user.uid = %user.uid, user.level = level, "email confirmed");
         Ok(())

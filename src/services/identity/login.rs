@@ -7,13 +7,13 @@
 //! `identity.session.too_many_attempts`, whatever the password, unless a captcha
 //! provider is configured and the captcha was solved (so an owner can always get in).
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::crypto::password::{self, Verification};
 use crate::domain::activity::{UserActivity, topic};
-use crate::domain::{ClientInfo, Email, UserState};
+use crate::domain::{ClientInfo, Email, Lang, UserState, event};
 use crate::services::totp_check::TotpCheck;
-use crate::services::{ErrorKind, ServiceError, Services, record};
+use crate::services::{ErrorKind, ServiceError, Services, emit, record};
 use crate::sessions::Session;
 use crate::storage::{self, users::User};
 
@@ -117,7 +117,20 @@ impl Services {
         if verification == Verification::MatchNeedsRehash {
             self.upgrade_digest(&user, &input.password).await;
         }
+        let new_device =
+            !storage::activities::has_logged_in_from(conn, user.id, &client.user_agent).await?;
         let (session_id, session) = self.sessions.create(&user.uid, client).await?;
+        let about = json!({
+            "user_ip": client.ip,
+            "user_agent": client.user_agent,
+            "new_device": new_device,
+        });
+        let payload = self.user_event(&user, &Lang::from_param(None), about);
+        if let Err(e) = emit(conn, event::SESSION_CREATED, payload).await {
+            // No login without its event (and its new-device notice).
+            self.sessions.delete(&session_id).await?;
+            return Err(e);
+        }
         let action = if user.otp { LOGIN_2FA } else { LOGIN };
         record::user_activity(
             conn,
@@ -150,6 +163,9 @@ impl Services {
             let reason = "Too many failed attempts: log-ins delayed";
             let locked = UserActivity::failed(topic::SESSION, LOGIN, reason);
             record::user_activity(self.db.conn(), user.id, client, locked).await;
+            let about = json!({ "user_ip": client.ip, "retry_after": delay });
+            let payload = self.user_event(user, &Lang::from_param(None), about);
+            emit(self.db.conn(), event::LOGIN_LOCKED, payload).await?;
         }
         tracing::warn!(
             security.event = "login.softlock",
@@ -238,6 +254,8 @@ impl Services {
         )
         .await;
         self.sessions.delete(session_id).await?;
-        Ok(())
+        let about = json!({ "count": 1, "reason": "logout" });
+        let payload = self.user_event(&user, &Lang::from_param(None), about);
+        emit(self.db.conn(), event::SESSION_REVOKED, payload).await
     }
 }

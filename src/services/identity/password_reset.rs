@@ -3,10 +3,9 @@
 
 use crate::crypto::password;
 use crate::domain::activity::{UserActivity, topic};
-use crate::domain::{ClientInfo, Email, Lang};
-use crate::events::mail_templates;
+use crate::domain::{ClientInfo, Email, Lang, event};
 use crate::services::one_time_token::{self, Purpose};
-use crate::services::{ErrorKind, ServiceError, Services, record};
+use crate::services::{ErrorKind, ServiceError, Services, emit, record};
 use crate::storage;
 
 use super::user_rules::{password_errors, reason_for};
@@ -60,14 +59,8 @@ impl Services {
             UserActivity::succeed(topic::PASSWORD, ACTION_REQUEST),
         )
         .await;
-        self.mail.enqueue(mail_templates::password_reset(
-            lang,
-            &s.app_name,
-            &s.frontend_url,
-            &user.email,
-            &token,
-        ));
-        Ok(())
+        let payload = self.user_event(&user, lang, serde_json::json!({ "token": token }));
+        emit(conn, event::PASSWORD_RESET_TOKEN, payload).await
     }
 
     /// `password/confirm_code`: sets the new password and ends every session.
@@ -103,10 +96,14 @@ impl Services {
             tracing::error!(error = %e, "password hashing failed");
             ServiceError::internal()
         })?;
-        if !one_time_token::spend(conn, &claims).await? {
+        let tx = self.db.begin().await?;
+        if !one_time_token::spend(&tx, &claims).await? {
             return Err(utilized());
         }
-        storage::users::set_password_digest(conn, user.id, &digest).await?;
+        storage::users::set_password_digest(&tx, user.id, &digest).await?;
+        let payload = self.user_event(&user, &input.lang, serde_json::json!({}));
+        emit(&tx, event::PASSWORD_RESET, payload).await?;
+        tx.commit().await.map_err(storage::StorageError::from)?;
         let ended = self.sessions.delete_all_for_user(&user.uid).await?;
         record::user_activity(
             conn,
@@ -116,11 +113,6 @@ impl Services {
         )
         .await;
         tracing::info!(user.uid = %user.uid, sessions.ended = ended, "password reset");
-        self.mail.enqueue(mail_templates::password_changed(
-            &input.lang,
-            &self.settings.app_name,
-            &user.email,
-        ));
         Ok(())
     }
 }

@@ -4,11 +4,10 @@ use serde_json::Value;
 
 use crate::crypto::password;
 use crate::domain::activity::{UserActivity, topic};
-use crate::domain::{ClientInfo, Email, Lang, Uid};
-use crate::events::mail_templates;
+use crate::domain::{ClientInfo, Email, Lang, Uid, event};
 use crate::services::one_time_token::{self, Purpose};
-use crate::services::{ErrorKind, ServiceError, Services, record};
-use crate::storage::{self, StorageError, users::NewUser};
+use crate::services::{ErrorKind, ServiceError, Services, emit, record};
+use crate::storage::{self, Conn, StorageError, users::NewUser};
 
 use super::user_rules::password_errors;
 
@@ -87,7 +86,7 @@ impl Services {
             ServiceError::internal()
         })?;
         let user = self
-            .insert_with_fresh_uid(email.as_str(), &digest, referral_id)
+            .insert_with_fresh_uid(email.as_str(), &digest, referral_id, &input.lang)
             .await?;
         record::user_activity(
             conn,
@@ -97,18 +96,20 @@ impl Services {
         )
         .await;
         tracing::info!(user.uid = %user.uid, "user signed up");
-        self.send_confirmation(&user.email, &user.uid, &input.lang);
         Ok(())
     }
 
-    /// Inserts the user, drawing a new uid on the (rare) uid collision.
+    /// Inserts the user with its events (`model.user.created`, the confirmation token)
+    /// in one transaction, drawing a new uid on the (rare) uid collision.
     async fn insert_with_fresh_uid(
         &self,
         email: &str,
         digest: &str,
         referral_id: Option<i64>,
+        lang: &Lang,
     ) -> Result<storage::users::User, ServiceError> {
         for _ in 0..5 {
+            let tx = self.db.begin().await?;
             let new = NewUser {
                 uid: Uid::generate().as_str().to_owned(),
                 email: email.to_owned(),
@@ -117,26 +118,38 @@ impl Services {
                 state: "pending".to_owned(),
                 referral_id,
             };
-            match storage::users::insert(self.db.conn(), new).await {
+            let user = match storage::users::insert(&tx, new).await {
                 Err(StorageError::Conflict("uid.taken")) => continue,
-                other => return Ok(other?),
-            }
+                other => other?,
+            };
+            self.emit_confirmation(&tx, &user, lang).await?;
+            tx.commit().await.map_err(StorageError::from)?;
+            return Ok(user);
         }
         Err(ServiceError::internal())
     }
 
-    /// Mints a confirmation token and queues the mail carrying its link.
-    pub(crate) fn send_confirmation(&self, email: &str, uid: &str, lang: &Lang) {
+    /// Mints a confirmation token and writes `system.user.email.confirmation.token`
+    /// (the mailer sends the link from it).
+    pub(crate) async fn emit_confirmation(
+        &self,
+        conn: &impl Conn,
+        user: &storage::users::User,
+        lang: &Lang,
+    ) -> Result<(), ServiceError> {
         let s = &self.settings;
-        match one_time_token::mint(&self.jwt, Purpose::Confirmation, email, uid, s.token_expire) {
-            Ok(token) => self.mail.enqueue(mail_templates::confirmation(
-                lang,
-                &s.app_name,
-                &s.frontend_url,
-                email,
-                &token,
-            )),
-            Err(e) => tracing::error!(error = %e, "cannot mint confirmation token"),
-        }
+        let token = one_time_token::mint(
+            &self.jwt,
+            Purpose::Confirmation,
+            &user.email,
+            &user.uid,
+            s.token_expire,
+        )
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot mint confirmation token");
+            ServiceError::internal()
+        })?;
+        let payload = self.user_event(user, lang, serde_json::json!({ "token": token }));
+        emit(conn, event::EMAIL_CONFIRMATION_TOKEN, payload).await
     }
 }

@@ -8,6 +8,8 @@ pub mod documents;
 pub mod labels;
 pub mod levels;
 pub mod otp_recovery_codes;
+pub mod outbox;
+pub mod outbox_leases;
 pub mod permissions;
 pub mod phones;
 pub mod profiles;
