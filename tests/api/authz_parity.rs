@@ -87,7 +87,12 @@ pub async fn via_http(app: &TestApp, probe: &Probe) -> Outcome {
 
 /// Through Envoy's ext_authz `Check`.
 pub async fn via_grpc(app: &TestApp, probe: &Probe) -> Outcome {
-    let mut client = AuthorizationClient::connect(format!("http://{}", app.grpc_addr))
+    via_grpc_at(&app.grpc_addr.to_string(), probe).await
+}
+
+/// Through `Check` at a gRPC address (`host:port`).
+pub async fn via_grpc_at(addr: &str, probe: &Probe) -> Outcome {
+    let mut client = AuthorizationClient::connect(format!("http://{addr}"))
         .await
         .unwrap();
     let headers: HashMap<String, String> = probe

@@ -168,6 +168,16 @@ async fn outbox_rows(app: &TestApp) -> Vec<outbox::Model> {
         .unwrap()
 }
 
+/// Payloads of the outbox events named `name`, oldest first.
+pub async fn outbox_events(app: &TestApp, name: &str) -> Vec<Value> {
+    outbox_rows(app)
+        .await
+        .into_iter()
+        .filter(|r| r.name == name)
+        .map(|r| serde_json::from_str(&r.payload).unwrap())
+        .collect()
+}
+
 async fn outbox_names(app: &TestApp) -> Vec<(String, Option<chrono::NaiveDateTime>)> {
     outbox_rows(app)
         .await
@@ -335,4 +345,46 @@ async fn a_broker_outage_delays_events_and_loses_none() {
         "outbox rows not marked published: {:?}",
         outbox_names(&app).await
     );
+}
+
+async fn login_with_agent(app: &TestApp, email: &str, agent: &str) {
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v2/identity/sessions"))
+        .header("User-Agent", agent)
+        .json(&json!({ "email": email, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+}
+
+#[tokio::test]
+async fn a_login_from_a_new_device_is_mailed_once_per_device() {
+    let app = TestApp::spawn().await;
+    let email = "device@barong.test";
+    app.register_confirmed(email).await;
+    login_with_agent(&app, email, "Firefox/1").await;
+    login_with_agent(&app, email, "Firefox/1").await;
+    login_with_agent(&app, email, "Bot/2").await;
+    // Confirmation mail, then one notice per new user agent.
+    let mails = app.wait_for_mails(email, 3).await;
+    let notices: Vec<&(String, String)> = mails
+        .iter()
+        .filter(|(subject, _)| subject.contains("new login"))
+        .collect();
+    assert_eq!(notices.len(), 2, "{mails:?}");
+    assert!(notices.iter().any(|(_, body)| body.contains("Bot/2")));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        app.mails_to(email).len(),
+        3,
+        "a known device is not mailed again"
+    );
+    let created = outbox_events(&app, "system.session.created").await;
+    let new: Vec<bool> = created
+        .iter()
+        .map(|e| e["new_device"].as_bool().unwrap())
+        .collect();
+    assert_eq!(new, [true, false, true]);
+    assert_eq!(created[2]["user_agent"], "Bot/2");
 }

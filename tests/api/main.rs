@@ -36,6 +36,7 @@ mod resource_phones;
 mod resource_profiles;
 mod resource_sessions;
 mod storage_backends;
+mod telemetry;
 mod totp_ref;
 mod two_factor_journey;
 mod weak_points;

@@ -128,6 +128,11 @@ async fn the_sixth_failure_delays_the_account_even_with_the_right_password() {
                         .is_some_and(|d| d.contains("Too many failed attempts"))),
             "[{l}] the lock is a user activity: {activities:?}"
         );
+        let locked = crate::events::outbox_events(&app, "system.user.login.locked").await;
+        assert_eq!(locked.len(), 1, "[{l}] the lock is an event");
+        assert_eq!(locked[0]["user"]["email"], email, "[{l}]");
+        assert_eq!(locked[0]["retry_after"], 1, "[{l}]");
+        assert_eq!(locked[0]["user_ip"], "192.0.2.1", "[{l}]");
     }
 }
 
