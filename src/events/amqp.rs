@@ -7,13 +7,16 @@ use std::time::Duration;
 
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions};
 use lapin::types::FieldTable;
-use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
+use lapin::{
+    BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind, PublisherConfirm,
+};
 
 /// The exchanges events go to.
 pub const EXCHANGES: &[&str] = &["barong.events.model", "barong.events.system"];
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const CONFIRM_TIMEOUT: Duration = Duration::from_secs(30);
+/// Shorter than the relay lease (15 s), so a silent broker cannot keep a batch past it.
+const CONFIRM_TIMEOUT: Duration = Duration::from_secs(10);
 /// AMQP delivery mode 2: the broker writes the message to disk.
 const PERSISTENT: u8 = 2;
 
@@ -71,20 +74,22 @@ impl AmqpPublisher {
         self.connection.status().connected() && self.channel.status().connected()
     }
 
-    /// Publishes one message and waits for the broker's confirmation.
-    pub async fn publish(
+    /// Sends one message; the returned handle resolves when the broker confirms it.
+    /// Messages sent on the channel keep their order, so a caller may send a batch and
+    /// then await the confirmations in order.
+    pub async fn send(
         &self,
         exchange: &str,
         routing_key: &str,
         message_id: &str,
         body: &[u8],
-    ) -> Result<(), AmqpError> {
+    ) -> Result<PublisherConfirm, AmqpError> {
         let properties = BasicProperties::default()
             .with_message_id(message_id.into())
             .with_content_type("application/json".into())
             .with_delivery_mode(PERSISTENT)
             .with_timestamp(chrono::Utc::now().timestamp().unsigned_abs());
-        let confirm = self
+        Ok(self
             .channel
             .basic_publish(
                 exchange.into(),
@@ -93,7 +98,11 @@ impl AmqpPublisher {
                 body,
                 properties,
             )
-            .await?;
+            .await?)
+    }
+
+    /// Waits for a message's confirmation; a nack or silence is an error.
+    pub async fn confirmed(confirm: PublisherConfirm) -> Result<(), AmqpError> {
         let confirmation = tokio::time::timeout(CONFIRM_TIMEOUT, confirm)
             .await
             .map_err(|_| AmqpError("confirmation timed out".to_owned()))??;

@@ -133,6 +133,9 @@ impl Relay {
         if Instant::now() < broker.retry_at {
             return;
         }
+        // Back to the main loop at least once per renewal period, so a long backlog
+        // never outlives the lease.
+        let started = Instant::now();
         loop {
             let rows = match outbox::unpublished(self.db.conn(), BATCH).await {
                 Ok(rows) if rows.is_empty() => return,
@@ -146,7 +149,7 @@ impl Relay {
             match self.publish_rows(broker, &rows).await {
                 Ok(()) => {
                     broker.backoff = Duration::from_secs(1);
-                    if !full {
+                    if !full || started.elapsed() >= LEASE_RENEW {
                         return;
                     }
                 }
@@ -180,7 +183,9 @@ impl Relay {
         let Some(publisher) = broker.publisher.as_ref() else {
             return Ok(());
         };
-        let mut done = Vec::with_capacity(rows.len());
+        // Send the whole batch, then collect the confirmations in order: only the
+        // confirmed prefix is marked, so nothing unconfirmed is ever skipped.
+        let mut sent = Vec::with_capacity(rows.len());
         let mut failure = None;
         for row in rows {
             let body = match self.envelope(row) {
@@ -192,18 +197,24 @@ impl Relay {
             };
             let (exchange, routing_key) = event::route(&row.name);
             match publisher
-                .publish(&exchange, routing_key, &row.event_id, &body)
+                .send(&exchange, routing_key, &row.event_id, &body)
                 .await
             {
-                Ok(()) => {
-                    done.push(row.id);
-                    self.metrics.event_published();
-                }
+                Ok(confirm) => sent.push((row.id, confirm)),
                 Err(e) => {
                     failure = Some(e.into());
                     break;
                 }
             }
+        }
+        let mut done = Vec::with_capacity(sent.len());
+        for (id, confirm) in sent {
+            if let Err(e) = AmqpPublisher::confirmed(confirm).await {
+                failure.get_or_insert(e.into());
+                break;
+            }
+            done.push(id);
+            self.metrics.event_published();
         }
         outbox::mark_published(self.db.conn(), &done).await?;
         match failure {

@@ -24,9 +24,7 @@ impl Services {
         }
         payload
     }
-}
 
-impl Services {
     /// Appends `name` with the user as it is now in `conn` (after the caller's change).
     pub(crate) async fn emit_user_event(
         &self,

@@ -4,7 +4,8 @@
 //! session is gone from the session store, so the edge denies it at once on every
 //! instance sharing that store.
 
-use crate::services::{ErrorKind, ServiceError, Services};
+use crate::domain::{Lang, event};
+use crate::services::{ErrorKind, ServiceError, Services, emit};
 use crate::sessions::{ListedSession, Session};
 use crate::storage::users::User;
 
@@ -46,16 +47,10 @@ impl Services {
             .iter()
             .find(|l| !l.session.public_id.is_empty() && l.session.public_id == id)
             .ok_or_else(|| ServiceError::new(ErrorKind::NotFound, "record.not_found"))?;
+        self.emit_revoked(user, 1, "revoked").await?;
         self.sessions.delete_key(&target.key).await?;
         tracing::info!(user.uid = %user.uid, "session revoked");
-        let about = serde_json::json!({ "count": 1, "reason": "revoked" });
-        let payload = self.user_event(user, &crate::domain::Lang::from_param(None), about);
-        crate::services::emit(
-            self.db.conn(),
-            crate::domain::event::SESSION_REVOKED,
-            payload,
-        )
-        .await
+        Ok(())
     }
 
     /// Ends every session of the user except `current_sid`; returns how many ended.
@@ -65,24 +60,31 @@ impl Services {
         current_sid: Option<&str>,
     ) -> Result<usize, ServiceError> {
         let listed = self.sessions.list_for_user(&user.uid).await?;
-        let mut ended = 0;
-        for l in listed {
-            let is_current = current_sid.is_some_and(|c| !c.is_empty() && c == l.session.public_id);
-            if !is_current {
-                self.sessions.delete_key(&l.key).await?;
-                ended += 1;
-            }
+        let others: Vec<_> = listed
+            .into_iter()
+            .filter(|l| !current_sid.is_some_and(|c| !c.is_empty() && c == l.session.public_id))
+            .collect();
+        if !others.is_empty() {
+            self.emit_revoked(user, others.len(), "others_ended")
+                .await?;
         }
-        if ended > 0 {
-            let about = serde_json::json!({ "count": ended, "reason": "others_ended" });
-            let payload = self.user_event(user, &crate::domain::Lang::from_param(None), about);
-            crate::services::emit(
-                self.db.conn(),
-                crate::domain::event::SESSION_REVOKED,
-                payload,
-            )
-            .await?;
+        for l in &others {
+            self.sessions.delete_key(&l.key).await?;
         }
-        Ok(ended)
+        Ok(others.len())
+    }
+
+    /// `system.session.revoked`, written before the sessions are deleted: a failed
+    /// deletion is retried (the event may repeat, as at-least-once allows); a lost event
+    /// could not be.
+    async fn emit_revoked(
+        &self,
+        user: &User,
+        count: usize,
+        reason: &str,
+    ) -> Result<(), ServiceError> {
+        let about = serde_json::json!({ "count": count, "reason": reason });
+        let payload = self.user_event(user, &Lang::from_param(None), about);
+        emit(self.db.conn(), event::SESSION_REVOKED, payload).await
     }
 }

@@ -388,3 +388,24 @@ async fn a_login_from_a_new_device_is_mailed_once_per_device() {
     assert_eq!(new, [true, false, true]);
     assert_eq!(created[2]["user_agent"], "Bot/2");
 }
+
+#[tokio::test]
+async fn one_relay_holds_the_lease_at_a_time_on_every_backend() {
+    use barong::storage::outbox::{lease, release};
+    use chrono::TimeDelta;
+    for app in TestApp::each_backend().await {
+        let conn = app.services.db.conn();
+        let l = &app.label;
+        let ttl = TimeDelta::seconds(15);
+        // The app's own relay holds "relay"; a test lease name keeps out of its way.
+        assert!(lease(conn, "test", "a", ttl).await.unwrap(), "[{l}] a takes it");
+        assert!(!lease(conn, "test", "b", ttl).await.unwrap(), "[{l}] b must wait");
+        assert!(lease(conn, "test", "a", ttl).await.unwrap(), "[{l}] a renews");
+        release(conn, "test", "a").await.unwrap();
+        assert!(lease(conn, "test", "b", ttl).await.unwrap(), "[{l}] b after release");
+        assert!(!lease(conn, "test", "a", ttl).await.unwrap(), "[{l}] a now waits");
+        // A lapsed lease is taken over.
+        assert!(lease(conn, "lapsed", "a", TimeDelta::seconds(-1)).await.unwrap());
+        assert!(lease(conn, "lapsed", "b", ttl).await.unwrap(), "[{l}] taken over");
+    }
+}

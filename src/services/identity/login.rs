@@ -253,9 +253,12 @@ impl Services {
             UserActivity::succeed(topic::SESSION, "logout"),
         )
         .await;
-        self.sessions.delete(session_id).await?;
+        // The event first: a failed deletion is retried by the client (the event may
+        // then repeat, as at-least-once allows); a lost event could not be.
         let about = json!({ "count": 1, "reason": "logout" });
         let payload = self.user_event(&user, &Lang::from_param(None), about);
-        emit(self.db.conn(), event::SESSION_REVOKED, payload).await
+        emit(self.db.conn(), event::SESSION_REVOKED, payload).await?;
+        self.sessions.delete(session_id).await?;
+        Ok(())
     }
 }
