@@ -398,14 +398,36 @@ async fn one_relay_holds_the_lease_at_a_time_on_every_backend() {
         let l = &app.label;
         let ttl = TimeDelta::seconds(15);
         // The app's own relay holds "relay"; a test lease name keeps out of its way.
-        assert!(lease(conn, "test", "a", ttl).await.unwrap(), "[{l}] a takes it");
-        assert!(!lease(conn, "test", "b", ttl).await.unwrap(), "[{l}] b must wait");
-        assert!(lease(conn, "test", "a", ttl).await.unwrap(), "[{l}] a renews");
+        assert!(
+            lease(conn, "test", "a", ttl).await.unwrap(),
+            "[{l}] a takes it"
+        );
+        assert!(
+            !lease(conn, "test", "b", ttl).await.unwrap(),
+            "[{l}] b must wait"
+        );
+        assert!(
+            lease(conn, "test", "a", ttl).await.unwrap(),
+            "[{l}] a renews"
+        );
         release(conn, "test", "a").await.unwrap();
-        assert!(lease(conn, "test", "b", ttl).await.unwrap(), "[{l}] b after release");
-        assert!(!lease(conn, "test", "a", ttl).await.unwrap(), "[{l}] a now waits");
+        assert!(
+            lease(conn, "test", "b", ttl).await.unwrap(),
+            "[{l}] b after release"
+        );
+        assert!(
+            !lease(conn, "test", "a", ttl).await.unwrap(),
+            "[{l}] a now waits"
+        );
         // A lapsed lease is taken over.
-        assert!(lease(conn, "lapsed", "a", TimeDelta::seconds(-1)).await.unwrap());
-        assert!(lease(conn, "lapsed", "b", ttl).await.unwrap(), "[{l}] taken over");
+        assert!(
+            lease(conn, "lapsed", "a", TimeDelta::seconds(-1))
+                .await
+                .unwrap()
+        );
+        assert!(
+            lease(conn, "lapsed", "b", ttl).await.unwrap(),
+            "[{l}] taken over"
+        );
     }
 }

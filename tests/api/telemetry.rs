@@ -263,3 +263,20 @@ impl GrpcTarget {
         crate::authz_parity::via_grpc_at(&format!("127.0.0.1:{}", self.grpc_port), probe).await
     }
 }
+
+#[tokio::test]
+async fn metrics_can_live_on_their_own_port() {
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let app = TestApp::spawn_with(&[("BARONG_METRICS_ADDR", &addr)]).await;
+    let r = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("barong_sessions "));
+    assert_eq!(
+        app.get("/metrics").await.status(),
+        404,
+        "not on the API port"
+    );
+}
