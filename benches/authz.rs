@@ -1,6 +1,8 @@
 //! In-process cost of one edge decision with warm caches, against a baseline measured
 //! in the same run (a `pass`-rule check: path normalisation and rule lookup only).
-//! `cargo bench --bench authz` prints a table; nothing here asserts a time.
+//! `cargo bench --bench authz` prints a table; nothing here asserts a time. The
+//! "observed" row is what the adapters run (`decide`: the check inside a span, the
+//! Prometheus counters and the log line), the others the bare decision.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -29,6 +31,11 @@ fn request(method: &str, path: &str, headers: &[(&str, String)]) -> CheckRequest
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
+    // As served: an info-level subscriber (writing nowhere), so spans are real.
+    tracing_subscriber::fmt()
+        .with_env_filter("info")
+        .with_writer(std::io::sink)
+        .init();
     let dir = tempfile::tempdir().unwrap();
     let env = [
         ("BARONG_DATA_DIR", dir.path().display().to_string()),
@@ -132,6 +139,14 @@ async fn main() {
     }
     rows.push(("cookie session, memory store", start.elapsed() / ITERATIONS));
     allowed(authz.check(&session).await.unwrap());
+    let start = Instant::now();
+    for _ in 0..ITERATIONS {
+        std::hint::black_box(authz.decide(&session, "grpc").await.unwrap());
+    }
+    rows.push((
+        "cookie session, observed (span, metrics, log line)",
+        start.elapsed() / ITERATIONS,
+    ));
     let prepared: Vec<CheckRequest> = (0..ITERATIONS).map(|_| api_key_request()).collect();
     let start = Instant::now();
     for req in &prepared {
