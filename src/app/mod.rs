@@ -270,6 +270,7 @@ pub async fn build_authorizer(
         apikey_per_sec: config.rate_limit_apikey_per_sec,
         anon_per_sec: config.rate_limit_anon_per_sec,
         jwt_expire_secs: config.jwt_expire,
+        trace_checks: config.otlp_endpoint.is_some(),
     };
     Ok(Authorizer::new(
         settings,

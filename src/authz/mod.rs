@@ -68,6 +68,8 @@ pub struct AuthzSettings {
     pub anon_per_sec: u32,
     /// Lifetime of upstream JWTs in seconds.
     pub jwt_expire_secs: u64,
+    /// Open a span per check (only worth its cost when traces are exported).
+    pub trace_checks: bool,
 }
 
 /// The decision core (cheap to clone).
