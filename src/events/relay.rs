@@ -29,6 +29,8 @@ const POLL: Duration = Duration::from_millis(200);
 const BATCH: u64 = 100;
 const MAIL_BATCH: u64 = 20;
 const MAIL_MAX_ATTEMPTS: i32 = 12;
+/// One delivery attempt, shorter than the lease.
+const MAIL_TIMEOUT: Duration = Duration::from_secs(10);
 const BROKER_BACKOFF_MAX: Duration = Duration::from_secs(30);
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 /// Barong's envelope lifetime: consumers checking `exp` get a minute per message.
@@ -255,7 +257,13 @@ impl Relay {
                 return;
             }
         };
+        // Within the renewal period, like publication, so a slow SMTP server cannot
+        // keep the relay past its lease.
+        let started = Instant::now();
         for row in rows {
+            if started.elapsed() >= LEASE_RENEW {
+                return;
+            }
             if let Err(e) = self.mail_row(&row).await {
                 tracing::warn!(error = %e, outbox.id = row.id, "mail bookkeeping failed");
             }
@@ -268,7 +276,10 @@ impl Relay {
         let Some(mail) = mail_for(&row.name, &payload, &self.mail) else {
             return outbox::mark_mailed(conn, row.id).await;
         };
-        match self.mailer.send(&mail).await {
+        let sent = tokio::time::timeout(MAIL_TIMEOUT, self.mailer.send(&mail))
+            .await
+            .unwrap_or_else(|_| Err(MailError::Transport("timed out".to_owned())));
+        match sent {
             Ok(()) => {
                 self.metrics.mail(true);
                 tracing::info!(event.name = %row.name, mail.subject = %mail.subject, "mail delivered");
