@@ -11,7 +11,7 @@ use super::path::NormalPath;
 use super::signature_v2::{self, CONTENT_DIGEST_HEADER, VERSION_HEADER};
 use super::snapshot::{KeySnapshot, UserSnapshot};
 use super::{Authorizer, CheckRequest, DenyReason, ForwardedBody, Unavailable, unavailable};
-use crate::sessions::Limit;
+use crate::sessions::{Admission, Limit, Verdict};
 
 /// The key a request was made with, and how it was signed (claims of the upstream JWT).
 #[derive(Debug, Clone)]
@@ -85,20 +85,29 @@ impl Authorizer {
         if !api_key::nonce_fresh(nonce, now_ms, window) {
             return Ok(Err(DenyReason::InvalidNonce));
         }
+        // The nonce is spent and the key's rate counted in one Redis round trip.
         let ttl = Duration::from_millis(u64::try_from(window * 2).unwrap_or(10_000));
-        if !self
-            .inner
-            .nonces
-            .first_use(kid, nonce, ttl)
-            .await
-            .map_err(unavailable)?
-        {
-            return Ok(Err(DenyReason::InvalidNonce));
-        }
         let rate = key.rate_limit_per_sec.unwrap_or(settings.apikey_per_sec);
         let limit = Limit::new(rate.saturating_mul(2), Duration::from_secs(2));
-        if let Some(denied) = self.over_limit(&format!("apikey:{kid}"), limit).await? {
-            return Ok(Err(denied));
+        let admission = self
+            .inner
+            .nonces
+            .admit(
+                kid,
+                nonce,
+                ttl,
+                &self.inner.limiter,
+                &format!("apikey:{kid}"),
+                limit,
+            )
+            .await
+            .map_err(unavailable)?;
+        match admission {
+            Admission::Replayed => return Ok(Err(DenyReason::InvalidNonce)),
+            Admission::Judged(Verdict::Limited { retry_after_secs }) => {
+                return Ok(Err(DenyReason::RateLimited(retry_after_secs)));
+            }
+            Admission::Judged(Verdict::Allowed) => {}
         }
         if key.state != "active" {
             return Ok(Err(DenyReason::ApiKeyNotActive));

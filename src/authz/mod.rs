@@ -4,7 +4,7 @@
 //! matched on segment boundaries; API-key signatures are compared in constant time with
 //! fresh, single-use nonces. Hot path: with warm caches an allowed check does no SQL and
 //! no RSA signature (tokens are reused); Redis round trips: one for a session (GETEX),
-//! two for an API key (nonce SET NX, then its rate-limit script), one on a pass route
+//! one for an API key (one script spends the nonce and counts the key's rate), one on a pass route
 //! (the anonymous rate limit).
 //! Every decision is observed once (`observe`): a span joined to the gateway's trace, a
 //! log line and the Prometheus counters, all from one typed event.

@@ -21,7 +21,7 @@ use crate::domain::ClientInfo;
 
 pub use memory::MemoryStore;
 pub use nonce_guard::NonceGuard;
-pub use rate_limit::{Limit, RateLimiter, Verdict};
+pub use rate_limit::{Admission, Limit, RateLimiter, Verdict};
 pub use redis_store::RedisStore;
 pub use softlock::Softlock;
 

@@ -1,7 +1,8 @@
 //! Replay protection for API-key nonces: each `(kid, nonce)` is accepted once. Redis
 //! `SET NX PX` makes that hold across every instance; without Redis an in-process TTL
 //! set does (one instance only). Entries live as long as the freshness window, after
-//! which the nonce is refused as stale anyway.
+//! which the nonce is refused as stale anyway. `admit` spends the nonce and counts the
+//! key's rate together: on Redis one script, so an API-key check costs one round trip.
 
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use moka::future::Cache;
 use redis::aio::ConnectionManager;
 
 use super::SessionError;
+use super::rate_limit::{Admission, Limit, RateLimiter};
 
 /// Where used nonces are remembered.
 #[derive(Clone)]
@@ -66,5 +68,28 @@ impl NonceGuard {
                 Ok(set.is_some())
             }
         }
+    }
+
+    /// Spends the nonce and counts a hit on `limit_key` under `limit`: with Redis in one
+    /// round trip (one script), in process as two steps. A replayed nonce counts nothing.
+    pub async fn admit(
+        &self,
+        kid: &str,
+        nonce: &str,
+        ttl: Duration,
+        limiter: &RateLimiter,
+        limit_key: &str,
+        limit: Limit,
+    ) -> Result<Admission, SessionError> {
+        if let Self::Redis { prefix, .. } = self {
+            let nonce_key = format!("{prefix}nonce:{kid}:{nonce}");
+            if let Some(admission) = limiter.redis_admit(&nonce_key, ttl, limit_key, limit).await {
+                return admission;
+            }
+        }
+        if !self.first_use(kid, nonce, ttl).await? {
+            return Ok(Admission::Replayed);
+        }
+        Ok(Admission::Judged(limiter.hit(limit_key, limit).await?))
     }
 }

@@ -47,13 +47,10 @@ pub enum Verdict {
     },
 }
 
-/// Sliding-window log in Redis: KEYS[1] a sorted set of hit times (microseconds);
-/// ARGV: max, window in microseconds, a unique member. Returns 0 when allowed, else the
-/// microseconds until the oldest hit leaves the window.
-const SCRIPT: &str = r"
-local key = KEYS[1]
-local max = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
+/// Sliding-window log in Redis, on the locals `key` (a sorted set of hit times in
+/// microseconds), `max`, `window` (microseconds) and `member` (unique). Returns 0 when
+/// allowed, else the microseconds until the oldest hit leaves the window.
+const WINDOW_LOG: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
@@ -63,10 +60,43 @@ if redis.call('ZCARD', key) >= max then
   if wait < 1 then wait = 1 end
   return wait
 end
-redis.call('ZADD', key, now, ARGV[3])
+redis.call('ZADD', key, now, member)
 redis.call('PEXPIRE', key, math.ceil(window / 1000))
 return 0
 ";
+
+/// The limiter alone: KEYS[1] the log; ARGV max, window, member.
+const LIMIT_PRELUDE: &str = r"
+local key = KEYS[1]
+local max = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local member = ARGV[3]
+";
+
+/// A single-use nonce, then the limiter, in one round trip: KEYS[1] the nonce key,
+/// KEYS[2] the log; ARGV nonce lifetime (ms), max (0: no limit), window, member. Returns
+/// -1 when the nonce was used before (nothing is counted), else as the limiter.
+const NONCE_PRELUDE: &str = r"
+if not redis.call('SET', KEYS[1], 1, 'NX', 'PX', ARGV[1]) then
+  return -1
+end
+local key = KEYS[2]
+local max = tonumber(ARGV[2])
+local window = tonumber(ARGV[3])
+local member = ARGV[4]
+if max == 0 then
+  return 0
+end
+";
+
+/// What the combined nonce and limit check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// The nonce was used before; nothing was counted.
+    Replayed,
+    /// The nonce is new (now spent) and the hit was judged.
+    Judged(Verdict),
+}
 
 struct Log {
     window: Duration,
@@ -85,11 +115,12 @@ pub struct RateLimiter {
 enum Backend {
     /// In-process (one instance only).
     Memory(MemoryLogs),
-    /// Shared through Redis; the script is sent by EVALSHA (EVAL on a miss).
+    /// Shared through Redis; the scripts are sent by EVALSHA (EVAL on a miss).
     Redis {
         conn: ConnectionManager,
         prefix: String,
         script: Arc<redis::Script>,
+        with_nonce: Arc<redis::Script>,
     },
 }
 
@@ -110,7 +141,8 @@ impl RateLimiter {
             super::SessionStore::Redis(r) => Backend::Redis {
                 conn: r.connection(),
                 prefix: r.prefix().to_owned(),
-                script: Arc::new(redis::Script::new(SCRIPT)),
+                script: Arc::new(redis::Script::new(&format!("{LIMIT_PRELUDE}{WINDOW_LOG}"))),
+                with_nonce: Arc::new(redis::Script::new(&format!("{NONCE_PRELUDE}{WINDOW_LOG}"))),
             },
         };
         Self { backend }
@@ -128,6 +160,7 @@ impl RateLimiter {
                 conn,
                 prefix,
                 script,
+                ..
             } => {
                 let mut conn = conn.clone();
                 let window_us = u64::try_from(limit.window.as_micros()).unwrap_or(u64::MAX);
@@ -148,6 +181,58 @@ impl RateLimiter {
                 })
             }
         }
+    }
+}
+
+impl RateLimiter {
+    /// With Redis: spends `nonce_key` (absolute, with its prefix) for `nonce_ttl` and
+    /// counts a hit on `key`, in one script and one round trip. `None` without Redis
+    /// (the caller then does the two steps in process).
+    pub(super) async fn redis_admit(
+        &self,
+        nonce_key: &str,
+        nonce_ttl: Duration,
+        key: &str,
+        limit: Limit,
+    ) -> Option<Result<Admission, SessionError>> {
+        let Backend::Redis {
+            conn,
+            prefix,
+            with_nonce,
+            ..
+        } = &self.backend
+        else {
+            return None;
+        };
+        let mut conn = conn.clone();
+        let ttl_ms = u64::try_from(nonce_ttl.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        let (max, window_us) = if limit.is_off() {
+            (0, 1)
+        } else {
+            (
+                limit.max,
+                u64::try_from(limit.window.as_micros()).unwrap_or(u64::MAX),
+            )
+        };
+        let result: Result<i64, _> = with_nonce
+            .key(nonce_key)
+            .key(format!("{prefix}ratelimit:{key}"))
+            .arg(ttl_ms)
+            .arg(max)
+            .arg(window_us)
+            .arg(crate::crypto::random::hex_token(8))
+            .invoke_async(&mut conn)
+            .await;
+        Some(match result {
+            Err(e) => Err(super::unavailable(e)),
+            Ok(-1) => Ok(Admission::Replayed),
+            Ok(0) => Ok(Admission::Judged(Verdict::Allowed)),
+            Ok(wait_us) => Ok(Admission::Judged(Verdict::Limited {
+                retry_after_secs: secs_ceil(Duration::from_micros(wait_us.unsigned_abs())),
+            })),
+        })
     }
 }
 

@@ -94,3 +94,67 @@ async fn sessions_expire_when_idle() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(store.get(&id).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn a_nonce_is_admitted_once_and_only_admitted_hits_count() {
+    for (store, redis) in stores().await {
+        let nonces = NonceGuard::new(&store, Duration::from_secs(10));
+        let limiter = RateLimiter::new(&store);
+        let limit = Limit::new(2, Duration::from_secs(60));
+        let admit = |nonce: &'static str| {
+            let (nonces, limiter) = (nonces.clone(), limiter.clone());
+            async move {
+                nonces
+                    .admit(
+                        "kid1",
+                        nonce,
+                        Duration::from_secs(10),
+                        &limiter,
+                        "apikey:kid1",
+                        limit,
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(admit("1").await, Admission::Judged(Verdict::Allowed));
+        // A replay is refused and not counted: the next new nonce is still allowed.
+        assert_eq!(admit("1").await, Admission::Replayed);
+        assert_eq!(admit("2").await, Admission::Judged(Verdict::Allowed));
+        match admit("3").await {
+            Admission::Judged(Verdict::Limited { retry_after_secs }) => {
+                assert!((1..=60).contains(&retry_after_secs));
+            }
+            other => panic!("third hit within the window: {other:?}"),
+        }
+        // A limited request spent its nonce too.
+        assert_eq!(admit("3").await, Admission::Replayed);
+        // A switched-off limit only guards the nonce.
+        let off = Limit::new(0, Duration::from_secs(1));
+        let again = nonces
+            .admit(
+                "kid2",
+                "9",
+                Duration::from_secs(10),
+                &limiter,
+                "apikey:kid2",
+                off,
+            )
+            .await
+            .unwrap();
+        assert_eq!(again, Admission::Judged(Verdict::Allowed));
+        let replay = nonces
+            .admit(
+                "kid2",
+                "9",
+                Duration::from_secs(10),
+                &limiter,
+                "apikey:kid2",
+                off,
+            )
+            .await
+            .unwrap();
+        assert_eq!(replay, Admission::Replayed);
+        cleanup(redis).await;
+    }
+}
