@@ -101,60 +101,34 @@ async fn a_nonce_is_admitted_once_and_only_admitted_hits_count() {
         let nonces = NonceGuard::new(&store, Duration::from_secs(10));
         let limiter = RateLimiter::new(&store);
         let limit = Limit::new(2, Duration::from_secs(60));
-        let admit = |nonce: &'static str| {
+        let admit = |kid: &'static str, nonce: &'static str, limit: Limit| {
             let (nonces, limiter) = (nonces.clone(), limiter.clone());
             async move {
+                let key = format!("apikey:{kid}");
+                let ttl = Duration::from_secs(10);
                 nonces
-                    .admit(
-                        "kid1",
-                        nonce,
-                        Duration::from_secs(10),
-                        &limiter,
-                        "apikey:kid1",
-                        limit,
-                    )
+                    .admit(kid, nonce, ttl, &limiter, &key, limit)
                     .await
                     .unwrap()
             }
         };
-        assert_eq!(admit("1").await, Admission::Judged(Verdict::Allowed));
+        let allowed = Admission::Judged(Verdict::Allowed);
+        assert_eq!(admit("kid1", "1", limit).await, allowed);
         // A replay is refused and not counted: the next new nonce is still allowed.
-        assert_eq!(admit("1").await, Admission::Replayed);
-        assert_eq!(admit("2").await, Admission::Judged(Verdict::Allowed));
-        match admit("3").await {
+        assert_eq!(admit("kid1", "1", limit).await, Admission::Replayed);
+        assert_eq!(admit("kid1", "2", limit).await, allowed);
+        match admit("kid1", "3", limit).await {
             Admission::Judged(Verdict::Limited { retry_after_secs }) => {
                 assert!((1..=60).contains(&retry_after_secs));
             }
             other => panic!("third hit within the window: {other:?}"),
         }
         // A limited request spent its nonce too.
-        assert_eq!(admit("3").await, Admission::Replayed);
+        assert_eq!(admit("kid1", "3", limit).await, Admission::Replayed);
         // A switched-off limit only guards the nonce.
         let off = Limit::new(0, Duration::from_secs(1));
-        let again = nonces
-            .admit(
-                "kid2",
-                "9",
-                Duration::from_secs(10),
-                &limiter,
-                "apikey:kid2",
-                off,
-            )
-            .await
-            .unwrap();
-        assert_eq!(again, Admission::Judged(Verdict::Allowed));
-        let replay = nonces
-            .admit(
-                "kid2",
-                "9",
-                Duration::from_secs(10),
-                &limiter,
-                "apikey:kid2",
-                off,
-            )
-            .await
-            .unwrap();
-        assert_eq!(replay, Admission::Replayed);
+        assert_eq!(admit("kid2", "9", off).await, allowed);
+        assert_eq!(admit("kid2", "9", off).await, Admission::Replayed);
         cleanup(redis).await;
     }
 }
