@@ -50,6 +50,36 @@ fn bad_values_are_refused_with_the_key_named() {
 }
 
 #[test]
+fn event_and_telemetry_settings_are_checked() {
+    for (var, value, named) in [
+        ("BARONG_AMQP_URL", "http://rabbit:5672", "amqp_url"),
+        ("BARONG_METRICS_ADDR", "metrics", "metrics_addr"),
+        ("BARONG_OTLP_ENDPOINT", "collector:4317", "otlp_endpoint"),
+        ("BARONG_OUTBOX_RETENTION", "0", "outbox_retention"),
+    ] {
+        let err = Config::from_sources(None, env(&[(var, value)])).unwrap_err();
+        assert!(err.to_string().contains(named), "{var}={value}: {err}");
+    }
+    let c = Config::from_sources(
+        None,
+        env(&[
+            ("BARONG_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f"),
+            ("BARONG_METRICS_ADDR", "127.0.0.1:9464"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        c.metrics_socket().unwrap(),
+        Some("127.0.0.1:9464".parse().unwrap())
+    );
+    assert!(
+        !format!("{c:?}").contains("guest:guest"),
+        "the AMQP URL is a secret"
+    );
+    assert!(c.event_key_path().ends_with("event_private_key.pem"));
+}
+
+#[test]
 fn secrets_come_from_files_and_never_print() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pw");
