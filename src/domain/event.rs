@@ -24,7 +24,8 @@ pub const DOCUMENT_VERIFIED: &str = "system.document.verified";
 pub const DOCUMENT_REJECTED: &str = "system.document.rejected";
 /// Ours: a login opened a session: `{user, user_ip, user_agent, new_device, language, domain}`.
 pub const SESSION_CREATED: &str = "system.session.created";
-/// Ours: sessions ended by their owner or an admin: `{user, count, reason}`.
+/// Ours: sessions ended (log-out, revocation, other sessions ended by a password
+/// change): `{user, language, domain, count, reason}`.
 pub const SESSION_REVOKED: &str = "system.session.revoked";
 /// Ours: an API key was created: `{user, kid, algorithm, scope}`.
 pub const API_KEY_CREATED: &str = "model.api_key.created";
@@ -36,7 +37,8 @@ pub const OTP_ENABLED: &str = "system.user.otp.enabled";
 pub const OTP_DISABLED: &str = "system.user.otp.disabled";
 /// Ours: a phone number was verified: `{user, number}`.
 pub const PHONE_VERIFIED: &str = "system.phone.verified";
-/// Ours: repeated failed logins delayed further attempts: `{user, failures, retry_after}`.
+/// Ours: repeated failed logins delayed further attempts:
+/// `{user, language, domain, user_ip, retry_after}`.
 pub const LOGIN_LOCKED: &str = "system.user.login.locked";
 
 /// The events the mailer turns into a message.

@@ -13,6 +13,11 @@ impl Lang {
         }
     }
 
+    /// `EN`, for events and mail of actions that carry no `lang` parameter.
+    pub fn english() -> Self {
+        Self::from_param(None)
+    }
+
     /// The code.
     pub fn as_str(&self) -> &str {
         &self.0

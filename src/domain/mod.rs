@@ -17,6 +17,7 @@ pub mod password_rules;
 pub mod permission;
 pub mod phone;
 pub mod profile;
+pub mod time_format;
 pub mod uid;
 pub mod user_state;
 

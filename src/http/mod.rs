@@ -20,7 +20,6 @@ pub mod session_cookie;
 mod state;
 mod telemetry;
 pub mod throttle;
-pub mod time_format;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -28,6 +27,7 @@ use axum::response::{IntoResponse, Json};
 use axum::routing::{any, get};
 use tower_http::trace::TraceLayer;
 
+pub use crate::domain::time_format;
 pub use state::{CookieSettings, HttpState, VersionInfo};
 
 /// The whole HTTP application.

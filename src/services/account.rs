@@ -126,7 +126,7 @@ impl Services {
         })?;
         let tx = self.db.begin().await?;
         storage::users::set_password_digest(&tx, user.id, &digest).await?;
-        let payload = self.user_event(user, &Lang::from_param(None), serde_json::json!({}));
+        let payload = self.user_event(user, &Lang::english(), serde_json::json!({}));
         emit(&tx, event::PASSWORD_CHANGE, payload).await?;
         tx.commit().await.map_err(storage::StorageError::from)?;
         let ended = self.end_other_sessions(user, current_sid).await?;

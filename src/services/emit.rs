@@ -25,7 +25,8 @@ impl Services {
         payload
     }
 
-    /// Appends `name` with the user as it is now in `conn` (after the caller's change).
+    /// Appends `name` with the user as it is now in `conn` (after the caller's change),
+    /// in English (actions without a `lang` parameter).
     pub(crate) async fn emit_user_event(
         &self,
         conn: &impl Conn,
@@ -33,9 +34,21 @@ impl Services {
         name: &str,
         extra: Value,
     ) -> Result<(), ServiceError> {
+        self.emit_user_event_in(conn, user_id, name, &Lang::english(), extra)
+            .await
+    }
+
+    /// `emit_user_event` in the language the request asked for.
+    pub(crate) async fn emit_user_event_in(
+        &self,
+        conn: &impl Conn,
+        user_id: i64,
+        name: &str,
+        lang: &Lang,
+        extra: Value,
+    ) -> Result<(), ServiceError> {
         if let Some(user) = crate::storage::users::find_by_id(conn, user_id).await? {
-            let payload = self.user_event(&user, &Lang::from_param(None), extra);
-            emit(conn, name, payload).await?;
+            emit(conn, name, self.user_event(&user, lang, extra)).await?;
         }
         Ok(())
     }

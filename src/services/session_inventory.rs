@@ -84,7 +84,7 @@ impl Services {
         reason: &str,
     ) -> Result<(), ServiceError> {
         let about = serde_json::json!({ "count": count, "reason": reason });
-        let payload = self.user_event(user, &Lang::from_param(None), about);
+        let payload = self.user_event(user, &Lang::english(), about);
         emit(self.db.conn(), event::SESSION_REVOKED, payload).await
     }
 }

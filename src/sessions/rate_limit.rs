@@ -33,6 +33,22 @@ impl Limit {
     pub fn is_off(&self) -> bool {
         self.max == 0 || self.window.is_zero()
     }
+
+    /// The window in microseconds, as the Redis scripts take it.
+    fn window_micros(&self) -> u64 {
+        u64::try_from(self.window.as_micros()).unwrap_or(u64::MAX)
+    }
+}
+
+/// The verdict for the scripts' answer: 0 allowed, else the microseconds to wait.
+fn verdict_after(wait_us: u64) -> Verdict {
+    if wait_us == 0 {
+        Verdict::Allowed
+    } else {
+        Verdict::Limited {
+            retry_after_secs: secs_ceil(Duration::from_micros(wait_us)),
+        }
+    }
 }
 
 /// The answer for one hit.
@@ -163,28 +179,19 @@ impl RateLimiter {
                 ..
             } => {
                 let mut conn = conn.clone();
-                let window_us = u64::try_from(limit.window.as_micros()).unwrap_or(u64::MAX);
                 let wait_us: u64 = script
                     .key(format!("{prefix}ratelimit:{key}"))
                     .arg(limit.max)
-                    .arg(window_us)
+                    .arg(limit.window_micros())
                     .arg(crate::crypto::random::hex_token(8))
                     .invoke_async(&mut conn)
                     .await
                     .map_err(super::unavailable)?;
-                Ok(if wait_us == 0 {
-                    Verdict::Allowed
-                } else {
-                    Verdict::Limited {
-                        retry_after_secs: secs_ceil(Duration::from_micros(wait_us)),
-                    }
-                })
+                Ok(verdict_after(wait_us))
             }
         }
     }
-}
 
-impl RateLimiter {
     /// With Redis: spends `nonce_key` (absolute, with its prefix) for `nonce_ttl` and
     /// counts a hit on `key`, in one script and one round trip. `None` without Redis
     /// (the caller then does the two steps in process).
@@ -208,30 +215,21 @@ impl RateLimiter {
         let ttl_ms = u64::try_from(nonce_ttl.as_millis())
             .unwrap_or(u64::MAX)
             .max(1);
-        let (max, window_us) = if limit.is_off() {
-            (0, 1)
-        } else {
-            (
-                limit.max,
-                u64::try_from(limit.window.as_micros()).unwrap_or(u64::MAX),
-            )
-        };
+        // `max` 0 tells the script the limit is off: only the nonce is spent.
+        let max = if limit.is_off() { 0 } else { limit.max };
         let result: Result<i64, _> = with_nonce
             .key(nonce_key)
             .key(format!("{prefix}ratelimit:{key}"))
             .arg(ttl_ms)
             .arg(max)
-            .arg(window_us)
+            .arg(limit.window_micros())
             .arg(crate::crypto::random::hex_token(8))
             .invoke_async(&mut conn)
             .await;
         Some(match result {
             Err(e) => Err(super::unavailable(e)),
             Ok(-1) => Ok(Admission::Replayed),
-            Ok(0) => Ok(Admission::Judged(Verdict::Allowed)),
-            Ok(wait_us) => Ok(Admission::Judged(Verdict::Limited {
-                retry_after_secs: secs_ceil(Duration::from_micros(wait_us.unsigned_abs())),
-            })),
+            Ok(wait_us) => Ok(Admission::Judged(verdict_after(wait_us.unsigned_abs()))),
         })
     }
 }

@@ -69,6 +69,16 @@ where
     Ok((rows, total))
 }
 
+/// (idle, in use, maximum) connections of one driver's pool.
+fn pool_usage<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>) -> (u32, u32, u32) {
+    let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+    (
+        idle,
+        pool.size().saturating_sub(idle),
+        pool.options().get_max_connections(),
+    )
+}
+
 /// A pool of connections to the configured database.
 #[derive(Clone)]
 pub struct Database {
@@ -126,22 +136,13 @@ impl Database {
 
     /// Pool usage: (idle, in use, maximum) connections.
     pub fn pool_stats(&self) -> (u32, u32, u32) {
-        let (size, idle, max) = match self.conn.get_database_backend() {
+        match self.conn.get_database_backend() {
             sea_orm::DatabaseBackend::Postgres => {
-                let p = self.conn.get_postgres_connection_pool();
-                (p.size(), p.num_idle(), p.options().get_max_connections())
+                pool_usage(self.conn.get_postgres_connection_pool())
             }
-            sea_orm::DatabaseBackend::MySql => {
-                let p = self.conn.get_mysql_connection_pool();
-                (p.size(), p.num_idle(), p.options().get_max_connections())
-            }
-            _ => {
-                let p = self.conn.get_sqlite_connection_pool();
-                (p.size(), p.num_idle(), p.options().get_max_connections())
-            }
-        };
-        let idle = u32::try_from(idle).unwrap_or(u32::MAX);
-        (idle, size.saturating_sub(idle), max)
+            sea_orm::DatabaseBackend::MySql => pool_usage(self.conn.get_mysql_connection_pool()),
+            _ => pool_usage(self.conn.get_sqlite_connection_pool()),
+        }
     }
 
     /// A cheap round trip, for `/health/ready`.

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use super::users::User;
 use super::{Conn, StorageError, outbox};
 use crate::domain::event;
+use crate::domain::time_format;
 
 /// The attributes the Event API shows of a user (Barong's "user object").
 const VISIBLE: &[&str] = &["uid", "email", "role", "level", "otp", "state"];
@@ -22,13 +23,9 @@ pub fn user_object(user: &User) -> Value {
         "level": user.level,
         "otp": user.otp,
         "state": user.state,
-        "created_at": iso(user.created_at),
-        "updated_at": iso(user.updated_at),
+        "created_at": time_format::entity(user.created_at),
+        "updated_at": time_format::entity(user.updated_at),
     })
-}
-
-fn iso(at: chrono::NaiveDateTime) -> String {
-    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Appends `model.user.created`.
@@ -48,11 +45,12 @@ pub async fn user_updated(
     before: &User,
     after: &User,
 ) -> Result<(), StorageError> {
-    let changes = changes(&user_object(before), &user_object(after));
+    let record = user_object(after);
+    let changes = changes(&user_object(before), &record);
     if changes.is_empty() {
         return Ok(());
     }
-    let payload = json!({ "record": user_object(after), "changes": changes });
+    let payload = json!({ "record": record, "changes": changes });
     outbox::append(conn, event::USER_UPDATED, &payload).await
 }
 

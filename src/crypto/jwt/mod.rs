@@ -93,16 +93,15 @@ impl JwtKeys {
         algorithm: Algorithm,
     ) -> Result<Self, KeyError> {
         let path = key_path(file, data_dir);
-        let io = |source| KeyError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        let pem = if file.is_some() {
-            std::fs::read_to_string(&path).map_err(io)?
+        let mut keys = if file.is_some() {
+            let pem = std::fs::read_to_string(&path).map_err(|source| KeyError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            Self::from_pem(&pem)?
         } else {
-            super::key_file::read_or_create(&path, || generate_pem_for(algorithm)).map_err(io)?
+            Self::load_or_create_at(&path, algorithm)?
         };
-        let mut keys = Self::from_pem(&pem)?;
         if keys.algorithm != algorithm {
             return Err(KeyError::Invalid(format!(
                 "jwt_algorithm is {algorithm:?} but {} holds a {:?} key",

@@ -3,7 +3,7 @@
 
 use crate::domain::{Email, Lang, UserState, event};
 use crate::services::one_time_token::{self, Purpose};
-use crate::services::{ErrorKind, ServiceError, Services, emit, levels};
+use crate::services::{ErrorKind, ServiceError, Services, levels};
 use crate::storage;
 
 fn active_or_missing() -> ServiceError {
@@ -45,10 +45,14 @@ impl Services {
         let tx = self.db.begin().await?;
         let level = levels::set_private_label(&tx, user.id, "email", "verified").await?;
         storage::users::set_state(&tx, user.id, UserState::Active.as_str()).await?;
-        if let Some(confirmed) = storage::users::find_by_id(&tx, user.id).await? {
-            let payload = self.user_event(&confirmed, lang, serde_json::json!({}));
-            emit(&tx, event::EMAIL_CONFIRMED, payload).await?;
-        }
+        self.emit_user_event_in(
+            &tx,
+            user.id,
+            event::EMAIL_CONFIRMED,
+            lang,
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await.map_err(storage::StorageError::from)?;
         tracing::info!(user.uid = %user.uid, user.level = level, "email confirmed");
         Ok(())

@@ -125,7 +125,7 @@ impl Services {
             "user_agent": client.user_agent,
             "new_device": new_device,
         });
-        let payload = self.user_event(&user, &Lang::from_param(None), about);
+        let payload = self.user_event(&user, &Lang::english(), about);
         if let Err(e) = emit(conn, event::SESSION_CREATED, payload).await {
             // No login without its event (and its new-device notice).
             self.sessions.delete(&session_id).await?;
@@ -164,7 +164,7 @@ impl Services {
             let locked = UserActivity::failed(topic::SESSION, LOGIN, reason);
             record::user_activity(self.db.conn(), user.id, client, locked).await;
             let about = json!({ "user_ip": client.ip, "retry_after": delay });
-            let payload = self.user_event(user, &Lang::from_param(None), about);
+            let payload = self.user_event(user, &Lang::english(), about);
             emit(self.db.conn(), event::LOGIN_LOCKED, payload).await?;
         }
         tracing::warn!(
@@ -256,7 +256,7 @@ impl Services {
         // The event first: a failed deletion is retried by the client (the event may
         // then repeat, as at-least-once allows); a lost event could not be.
         let about = json!({ "count": 1, "reason": "logout" });
-        let payload = self.user_event(&user, &Lang::from_param(None), about);
+        let payload = self.user_event(&user, &Lang::english(), about);
         emit(self.db.conn(), event::SESSION_REVOKED, payload).await?;
         self.sessions.delete(session_id).await?;
         Ok(())

@@ -1,6 +1,7 @@
 //! Barong's two timestamp renderings (reference 2.6): entities carry seconds
 //! (`2019-06-25T14:22:26Z`), raw records milliseconds (`2019-06-25T14:22:26.000Z`).
-//! Stored times are naive UTC.
+//! Stored times are naive UTC. Shared by the HTTP renderings and the Event API's user
+//! object, so an entity time reads the same in a response and in an event.
 
 use chrono::NaiveDateTime;
 
